@@ -1,0 +1,1 @@
+"""Folium map builders: pandas frames in, folium.Map out. No Django."""

@@ -1,0 +1,130 @@
+"""The HTML of a school's popup on the priority map.
+
+One function, so the popup looks the same whether it is inlined in a small map or served
+by the API (`popup_url`) and fetched on click in a map of many schools.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from html import escape
+from typing import Any, Final
+from urllib.parse import quote
+
+PILLAR_LABELS: Final[dict[str, str]] = {
+    "condition": "Skick",
+    "experience": "Upplevelse",
+    "equity": "Likvärdighet",
+}
+MISSING_COLOUR: Final = "#9e9e9e"
+ACT_NOW_COLOUR: Final = "#d7191c"
+
+
+def site_link(template: str, code: str) -> str:
+    """`template` with "{code}" replaced by the URL-quoted site code."""
+    return template.replace("{code}", quote(str(code), safe=""))
+
+
+def _number(value: Any) -> float | None:
+    """A finite float, or None for NaN, None and non-numbers."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _bar(label: str, value: float | None, colour: Callable[[float], str]) -> str:
+    if value is None:
+        return (
+            f'<tr><td>{label}</td><td colspan="2" style="color:{MISSING_COLOUR}">saknas</td></tr>'
+        )
+    width = max(0.0, min(100.0, value))
+    return (
+        f'<tr><td>{label}</td><td style="width:100px">'
+        '<div style="background:#eee;width:100px;height:9px">'
+        f'<div class="skm-bar" style="width:{width:.0f}px;height:9px;'
+        f'background:{colour(width)}"></div></div></td>'
+        f'<td style="text-align:right">{value:.0f}</td></tr>'
+    )
+
+
+def _defects(defects: Any) -> str:
+    if not isinstance(defects, Sequence) or isinstance(defects, str) or not defects:
+        return ""
+    items = "".join(
+        f"<li>{escape(str(d[0]))} ({escape(str(d[1]))}): <b>{escape(str(d[2]))}</b></li>"
+        if isinstance(d, Sequence) and not isinstance(d, str) and len(d) >= 3
+        else f"<li>{escape(str(d))}</li>"
+        for d in defects
+    )
+    return f'<div>Värsta brister:</div><ul style="margin:0 0 4px 16px;padding:0">{items}</ul>'
+
+
+def _survey(row: Mapping[str, Any]) -> str:
+    coverage = _number(row.get("survey_coverage"))
+    if coverage is not None:
+        return f"Enkät: {coverage * 100:.0f} % har svarat"
+    has_survey = row.get("has_survey")
+    if has_survey is None or (isinstance(has_survey, float) and math.isnan(has_survey)):
+        return ""
+    return "Enkät: finns" if bool(has_survey) else "Enkät: saknas"
+
+
+def popup_html(
+    code: str,
+    row: Mapping[str, Any],
+    *,
+    colour: Callable[[float], str],
+    site_url: str = "/sites/{code}/",
+    schools: int | None = None,
+) -> str:
+    """A school's popup: name, rank and rank interval, pillar bars, defects, survey, link.
+
+    `row` is one row of the ranking frame (a Series or a dict) and `code` its site code;
+    `colour` maps 0..100 to the bars' colours (the map's colour scale); `schools` is the
+    number ranked, shown as "rang 3 av 138". Every text from the data is escaped.
+    """
+    parts = [f'<div class="skm-popup" style="min-width:220px"><b>{escape(str(row["name"]))}</b>']
+    district = row.get("district")
+    if isinstance(district, str) and district:
+        parts.append(f'<div style="color:#555">{escape(district)}</div>')
+    rank = _number(row.get("rank"))
+    if rank is not None:
+        of = f" av {schools}" if schools else ""
+        low, high = _number(row.get("rank_p05")), _number(row.get("rank_p95"))
+        interval = (
+            f' <span class="skm-rank-interval">(90 %-intervall {low:.0f}–{high:.0f})</span>'
+            if low is not None and high is not None
+            else ""
+        )
+        parts.append(f"<div>Rang <b>{rank:.0f}</b>{of}{interval}</div>")
+    p_top = _number(row.get("p_top_n"))
+    if p_top is not None:
+        parts.append(f"<div>Sannolikhet topp N: {p_top * 100:.0f} %</div>")
+    priority = _number(row.get("priority"))
+    parts.append(
+        f"<div>Prioritet <b>{priority:.0f}</b> av 100</div>"
+        if priority is not None
+        else "<div>Prioritet saknas</div>"
+    )
+    if bool(row.get("act_now", False)):
+        parts.append(
+            f'<div style="color:{ACT_NOW_COLOUR};font-weight:bold">'
+            "Åtgärda nu: brådskande säkerhetsbrist</div>"
+        )
+    bars = "".join(
+        _bar(label, _number(row.get(pillar)), colour) for pillar, label in PILLAR_LABELS.items()
+    )
+    parts.append(f'<table class="skm-pillars" style="margin:4px 0">{bars}</table>')
+    parts.append(_defects(row.get("top_defects")))
+    survey = _survey(row)
+    if survey:
+        parts.append(f"<div>{survey}</div>")
+    link = escape(site_link(site_url, code))
+    parts.append(
+        f'<div style="margin-top:4px"><a href="{link}" target="_top">Öppna skolsidan</a></div>'
+    )
+    parts.append("</div>")
+    return "".join(parts)

@@ -1,0 +1,1 @@
+"""Skolmiljö field app: the inspectors' offline tablet app (Kivy + SQLite)."""

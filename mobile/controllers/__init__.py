@@ -1,0 +1,1 @@
+"""Plain-Python logic behind the screens. Nothing here imports Kivy."""

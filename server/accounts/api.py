@@ -1,0 +1,31 @@
+"""Tablet enrollment. Who may call: anyone holding a valid one-time enrollment code."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router
+
+from server.accounts import services
+from server.core.errors import ErrorOut
+from shared.sync import EnrollIn, EnrollOut
+
+router = Router(tags=["devices"])
+
+
+@router.post(
+    "/devices/enroll",
+    response={200: EnrollOut, 401: ErrorOut, 422: ErrorOut},
+    auth=None,  # the code is the credential; stays open if the API gets a default auth
+)
+def enroll_device(request: HttpRequest, payload: EnrollIn) -> EnrollOut:
+    """Trade a one-time enrollment code for this tablet's bearer token.
+
+    Who may call: anyone holding a valid code (an administrator makes one for an
+    inspector; the QR code holds it). The code may be typed in any case, with or without
+    its dash. The token is in this answer only: the server keeps just its hash. 401 when
+    the code is unknown, already used or expired (the message says which); 422 for a
+    malformed body.
+    """
+    device, token = services.device_enroll(code=payload.code, device_name=payload.device_name)
+    return EnrollOut(token=token, inspector=device.user.get_username(), server_time=timezone.now())

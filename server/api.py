@@ -1,0 +1,33 @@
+"""The project's one NinjaAPI, mounted at /api/v1/; each app brings its router."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from server.accounts.api import router as accounts_router
+from server.core.errors import install_error_handlers
+from server.inspections.photo_api import router as photo_router
+from server.inspections.read_api import router as inspection_read_router
+from server.inspections.sync_api import router as sync_router
+from server.planning.api import router as planning_router
+from server.schools.api import router as schools_router
+
+api = NinjaAPI(
+    title="Skolmiljö API",
+    version="1",
+    description=(
+        "School buildings, schoolyards and school environments. Every error answers with "
+        "one JSON shape: `{code, message, details: [{field, message}]}`.\n\n"
+        "Who may call what: reference reads (sites, units, districts) are public; the sync "
+        "endpoints take a tablet's `Authorization: Bearer <device token>`; inspection and "
+        "photo reads take a planner's or administrator's signed-in session."
+    ),
+    urls_namespace="api-v1",
+)
+install_error_handlers(api)
+api.add_router("/", schools_router)
+api.add_router("/", accounts_router)
+api.add_router("/", sync_router)
+api.add_router("/", photo_router)
+api.add_router("/", inspection_read_router)
+api.add_router("/", planning_router)

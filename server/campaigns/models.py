@@ -1,0 +1,83 @@
+"""Survey campaigns and their anonymous answers, one row per respondent and item."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator
+from django.db import models
+
+from server.schools.models import SchoolUnit
+
+
+class Campaign(models.Model):
+    """A questionnaire opened for one school unit and one respondent group."""
+
+    class Group(models.TextChoices):
+        PUPILS = "pupils", "Elever"
+        PARENTS = "parents", "Vårdnadshavare"
+
+    code = models.CharField(max_length=16, unique=True, help_text="Public code in the link.")
+    questionnaire = models.CharField(max_length=40, help_text="Questionnaire key in surveys/.")
+    unit = models.ForeignKey(SchoolUnit, on_delete=models.PROTECT, related_name="campaigns")
+    respondent_group = models.CharField(max_length=10, choices=Group.choices)
+    years = models.CharField(max_length=16, blank=True, help_text="Pupils' school years, e.g. 4–9.")
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+    synthetic = models.BooleanField(default=False, help_text="Generated demo data.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens_on", "unit__name"]
+        verbose_name = "enkätomgång"
+        verbose_name_plural = "enkätomgångar"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(opens_on__lte=models.F("closes_on")),
+                name="campaign_dates_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.get_respondent_group_display()} ({self.opens_on:%Y})"
+
+
+class Response(models.Model):
+    """One anonymous respondent: no name, address or device, and only the day of submission."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="responses")
+    submitted_on = models.DateField()
+    language = models.CharField(max_length=8)
+    synthetic = models.BooleanField(default=False, help_text="Generated demo data.")
+
+    class Meta:
+        verbose_name = "svar"
+        verbose_name_plural = "svar"
+
+    def __str__(self) -> str:
+        return f"svar {self.pk} ({self.campaign.code})"
+
+
+class Answer(models.Model):
+    """One answer to one item: 0 (inte alls) to 3 (helt och hållet), null = vet inte."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    item = models.CharField(max_length=50)
+    # Denormalised from the questionnaire so indices aggregate with one GROUP BY.
+    index = models.CharField(max_length=40)
+    value = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(3)]
+    )
+
+    class Meta:
+        verbose_name = "svar på påstående"
+        verbose_name_plural = "svar på påståenden"
+        constraints = [
+            models.UniqueConstraint(fields=["response", "item"], name="answer_unique_item"),
+            models.CheckConstraint(
+                condition=models.Q(value__isnull=True) | models.Q(value__lte=3),
+                name="answer_value_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["index"], name="answer_index")]
+
+    def __str__(self) -> str:
+        return f"{self.item}={self.value}"

@@ -1,0 +1,269 @@
+"""Load the demo: the city's real schools and districts, plus clearly synthetic data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth.models import Group, User
+from django.db import transaction
+
+from server.campaigns.models import Answer, Campaign, Response
+from server.core.roles import INSPECTOR, PLANNER
+from server.demo import reference, synthetic
+from server.inspections.models import Assignment, Inspection
+from server.inspections.services import Source, inspections_store
+from server.schools.models import District, SchoolUnit, Site
+from shared.catalogue import Catalogue, load_catalogue
+from shared.sync import InspectionIn, Position, RatingIn
+from surveys.questionnaire import load_all
+
+Progress = Callable[[str, int, int], None]
+
+# Demo sign-ins; make demo prints them. Never used outside SKOLMILJO_MODE=demo/test.
+DEMO_USERS = {
+    "admin": "skolmiljo-admin",
+    "planner": "skolmiljo-planner",
+    "inspector": "skolmiljo-inspector",
+}
+ASSIGNED_SITES = 36
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    districts: int
+    sites: int
+    units: int
+    inspections: int
+    ratings: int
+    campaigns: int
+    responses: int
+    answers: int
+
+
+def _quiet(step: str, done: int, total: int) -> None:
+    return None
+
+
+@transaction.atomic
+def demo_load(*, data_dir: Path, seed: int = 2026, progress: Progress = _quiet) -> DemoSummary:
+    """Upsert the reference data and regenerate the synthetic data; running it twice is a no-op."""
+    districts = reference.read_districts(data_dir)
+    sites = reference.read_sites(data_dir)
+    catalogue = load_catalogue()
+
+    district_rows = _load_districts(districts)
+    progress("Districts and city areas", len(districts), len(districts))
+    attrs = _load_sites(sites, district_rows, seed, progress)
+    inspector = _load_users()
+    _assign(inspector, sites)
+    n_insp, n_ratings, conditions = _load_inspections(
+        sites, attrs, catalogue, inspector, seed, progress
+    )
+    n_camp, n_resp, n_ans = _load_campaigns(sites, district_rows, conditions, seed, progress)
+    return DemoSummary(
+        districts=len(districts),
+        sites=len(sites),
+        units=sum(len(s.units) for s in sites),
+        inspections=n_insp,
+        ratings=n_ratings,
+        campaigns=n_camp,
+        responses=n_resp,
+        answers=n_ans,
+    )
+
+
+def _load_districts(records: list[reference.DistrictRecord]) -> dict[str, District]:
+    rows: dict[str, District] = {}
+    for rec in records:  # city areas come first, so parents exist
+        rows[rec.code], _ = District.objects.update_or_create(
+            code=rec.code,
+            defaults={
+                "name": rec.name,
+                "kind": rec.kind,
+                "official_code": rec.official_code,
+                "parent": rows[rec.parent_code] if rec.parent_code else None,
+                "boundary": rec.boundary,
+            },
+        )
+    return rows
+
+
+def _city_area(site: reference.SiteRecord, districts: dict[str, District]) -> str:
+    parent = districts[site.district_code].parent
+    return parent.code if parent else ""
+
+
+def _load_sites(
+    sites: list[reference.SiteRecord],
+    districts: dict[str, District],
+    seed: int,
+    progress: Progress,
+) -> dict[str, synthetic.SiteAttributes]:
+    result = {}
+    for n, rec in enumerate(sites, 1):
+        area = _city_area(rec, districts)
+        attrs = synthetic.site_attributes(rec, area, seed)
+        site, _ = Site.objects.update_or_create(
+            code=rec.code,
+            defaults={
+                "name": rec.name,
+                "district": districts[rec.district_code],
+                "lat": rec.lat,
+                "lon": rec.lon,
+                "floor_area_m2": attrs.floor_area_m2,
+                "yard_area_m2": attrs.yard_area_m2,
+                "year_built": attrs.year_built,
+                "replacement_value_sek": attrs.replacement_value_sek,
+                "attributes_synthetic": True,
+                "removed_at": None,
+            },
+        )
+        for unit in rec.units:
+            need = synthetic.unit_need(unit, area, seed)
+            SchoolUnit.objects.update_or_create(
+                code=unit.code,
+                defaults={
+                    "name": unit.name,
+                    "school_form": unit.school_form,
+                    "years": unit.years,
+                    "year_from": unit.year_from,
+                    "year_to": unit.year_to,
+                    "pupils": unit.pupils,
+                    "capacity": unit.capacity,
+                    "site": site,
+                    "socioeconomic_need": need.socioeconomic_need,
+                    "newly_arrived_share": need.newly_arrived_share,
+                    "need_synthetic": True,
+                },
+            )
+        result[rec.code] = attrs
+        progress("Sites and school units (synthetic building attributes)", n, len(sites))
+    return result
+
+
+def _load_users() -> User:
+    planners, _ = Group.objects.get_or_create(name=PLANNER)
+    inspectors, _ = Group.objects.get_or_create(name=INSPECTOR)
+    users = {}
+    for username, password in DEMO_USERS.items():
+        user, _ = User.objects.get_or_create(username=username)
+        user.is_staff = user.is_superuser = username == "admin"
+        user.set_password(password)
+        user.save()
+        users[username] = user
+    users["planner"].groups.add(planners)
+    users["inspector"].groups.add(inspectors)
+    return users["inspector"]
+
+
+def _assign(inspector: User, sites: list[reference.SiteRecord]) -> None:
+    """A few dozen sites in Nordost and Hisingen, the inspector's round."""
+    wanted = Site.objects.filter(
+        district__parent__code__in=["nordost", "hisingen"], code__in=[s.code for s in sites]
+    ).order_by("code")[:ASSIGNED_SITES]
+    Assignment.objects.bulk_create(
+        [Assignment(inspector=inspector, site=site) for site in wanted], ignore_conflicts=True
+    )
+
+
+def _wire(insp: synthetic.SyntheticInspection, catalogue: Catalogue) -> InspectionIn:
+    return InspectionIn(
+        uuid=insp.uuid,
+        revision=1,
+        site=insp.site_code,
+        catalogue_version=catalogue.version,
+        started_at=insp.started_at,
+        finished_at=insp.finished_at,
+        ratings=[
+            RatingIn(
+                element=r.element,
+                location=r.location,
+                grade=r.grade,
+                urgency=r.urgency,
+                note=r.note,
+                quantity=r.quantity,
+                observed_at=r.observed_at,
+                position=Position(lat=r.lat, lon=r.lon, accuracy_m=r.accuracy_m),
+                photos=[],
+            )
+            for r in insp.ratings
+        ],
+    )
+
+
+def _load_inspections(
+    sites: list[reference.SiteRecord],
+    attrs: dict[str, synthetic.SiteAttributes],
+    catalogue: Catalogue,
+    inspector: User,
+    seed: int,
+    progress: Progress,
+) -> tuple[int, int, dict[str, dict[str, float]]]:
+    """Synthetic inspections go in through the same store as a tablet's."""
+    Inspection.objects.filter(synthetic=True).delete()
+    source = Source(inspector=inspector, device_name="Demo (synthetic)", synthetic=True)
+    conditions: dict[str, dict[str, float]] = {}
+    n_inspections = n_ratings = 0
+    for n, rec in enumerate(sites, 1):
+        generated = synthetic.inspections_for_site(rec, attrs[rec.code], catalogue, seed)
+        conditions[rec.code] = synthetic.index_condition(generated)
+        results = inspections_store(
+            inspections=[_wire(i, catalogue) for i in generated], source=source
+        )
+        refused = [r for r in results if r.status != "created"]
+        if refused:
+            raise RuntimeError(f"The demo generator made records the store refuses: {refused[0]}")
+        n_inspections += len(generated)
+        n_ratings += sum(len(i.ratings) for i in generated)
+        progress("Inspections (synthetic)", n, len(sites))
+    return n_inspections, n_ratings, conditions
+
+
+def _load_campaigns(
+    sites: list[reference.SiteRecord],
+    districts: dict[str, District],
+    conditions: dict[str, dict[str, float]],
+    seed: int,
+    progress: Progress,
+) -> tuple[int, int, int]:
+    Answer.objects.filter(response__synthetic=True).delete()
+    Response.objects.filter(synthetic=True).delete()
+    Campaign.objects.filter(synthetic=True).delete()
+    questionnaires = load_all()
+    taken = set(Campaign.objects.values_list("code", flat=True))
+    unit_ids = dict(SchoolUnit.objects.values_list("code", "id"))
+    units = [(site, unit) for site in sites for unit in site.units]
+    n_campaigns = n_responses = n_answers = 0
+    for n, (site, unit) in enumerate(units, 1):
+        need = synthetic.unit_need(unit, _city_area(site, districts), seed)
+        for camp in synthetic.campaigns_for_unit(
+            unit, need, conditions.get(site.code, {}), questionnaires, seed, taken
+        ):
+            index_of = questionnaires[camp.questionnaire].item_index()
+            row = Campaign.objects.create(
+                code=camp.code,
+                questionnaire=camp.questionnaire,
+                unit_id=unit_ids[unit.code],
+                respondent_group=camp.respondent_group,
+                years=camp.years,
+                opens_on=camp.opens_on,
+                closes_on=camp.closes_on,
+                synthetic=True,
+            )
+            responses = Response.objects.bulk_create(
+                Response(campaign=row, submitted_on=day, language=lang, synthetic=True)
+                for day, lang, _ in camp.responses
+            )
+            answers = [
+                Answer(response=resp, item=item, index=index_of[item], value=value)
+                for resp, (_, _, values) in zip(responses, camp.responses, strict=True)
+                for item, value in values.items()
+            ]
+            Answer.objects.bulk_create(answers, batch_size=2000)
+            n_campaigns += 1
+            n_responses += len(responses)
+            n_answers += len(answers)
+        progress("Survey campaigns and answers (synthetic)", n, len(units))
+    return n_campaigns, n_responses, n_answers

@@ -1,0 +1,81 @@
+"""API schemas for planners' reads of inspections (the sync wire types live in shared)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from ninja import Field, Schema
+
+
+class RatingOut(Schema):
+    element: str
+    location: str
+    grade: str
+    urgency: int | None
+    note: str
+    quantity: float | None
+    estimated_cost_sek: float | None
+    observed_at: datetime
+    lat: float | None
+    lon: float | None
+    accuracy_m: float | None
+    photos: list[str] = Field(description="SHA-256 hashes of the photos.")
+    photo_urls: list[str] = Field(description="Where to download each photo (signed-in users).")
+
+    @staticmethod
+    def resolve_photo_urls(obj: Any) -> list[str]:
+        return [f"/api/v1/photos/{sha}" for sha in obj.photos]
+
+
+class RevisionOut(Schema):
+    revision: int
+    content_hash: str
+    replaced_at: datetime
+
+
+class InspectionSummaryOut(Schema):
+    uuid: UUID
+    revision: int
+    site: str
+    inspector: str | None
+    device_name: str
+    catalogue_version: str
+    started_at: datetime
+    finished_at: datetime | None
+    grade_counts: dict[str, int] = Field(description="Ratings per grade A, B, C, D, N.")
+    estimated_cost_sek: float
+    synthetic: bool
+
+    @staticmethod
+    def resolve_site(obj: Any) -> str:
+        return str(obj.site.code)
+
+    @staticmethod
+    def resolve_inspector(obj: Any) -> str | None:
+        return obj.inspector.username if obj.inspector_id else None
+
+    @staticmethod
+    def resolve_grade_counts(obj: Any) -> dict[str, int]:
+        counts = dict.fromkeys("ABCDN", 0)
+        for rating in obj.ratings.all():
+            counts[rating.grade] += 1
+        return counts
+
+    @staticmethod
+    def resolve_estimated_cost_sek(obj: Any) -> float:
+        return float(sum(r.estimated_cost_sek or 0 for r in obj.ratings.all()))
+
+
+class InspectionDetailOut(InspectionSummaryOut):
+    ratings: list[RatingOut]
+    history: list[RevisionOut] = Field(description="Earlier revisions this one replaced.")
+
+    @staticmethod
+    def resolve_ratings(obj: Any) -> list[Any]:
+        return list(obj.ratings.all())
+
+    @staticmethod
+    def resolve_history(obj: Any) -> list[Any]:
+        return list(obj.history.all())

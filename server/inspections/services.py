@@ -1,0 +1,316 @@
+"""Storing inspections from tablets: idempotent, race-safe, one verdict per record.
+
+Idempotency rests on the database's unique constraints (inspection UUID; inspection,
+element and location), never on check-then-insert: a record whose insert loses a race
+is re-read under a row lock and judged like any repeat.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from server.core.bulk import insert_rows
+from server.inspections.catalogues import accepted_catalogues
+from server.inspections.models import Inspection, InspectionRevision, Photo, Rating
+from server.schools.models import Site
+from shared.canonical import content_hash
+from shared.catalogue import Catalogue
+from shared.errors import ErrorDetail
+from shared.sync import InspectionIn, PushResult, parse_inspection
+
+
+@dataclass(frozen=True)
+class Source:
+    """Who sent the records: the inspector, the device's name, and whether it is demo data."""
+
+    inspector: User | None
+    device_name: str = ""
+    synthetic: bool = False
+
+
+def inspections_push(*, raws: list[Any], source: Source) -> list[PushResult]:
+    """Judge and store a batch of raw inspections; one bad record never fails the others."""
+    now = timezone.now()
+    parsed: list[InspectionIn | list[ErrorDetail]] = []
+    for raw in raws:
+        if not isinstance(raw, dict):
+            parsed.append([ErrorDetail(field="", message="an inspection must be a JSON object")])
+        else:
+            parsed.append(parse_inspection(raw))
+    valid = [p for p in parsed if isinstance(p, InspectionIn)]
+    checked = iter(inspections_store(inspections=valid, source=source, now=now))
+    results = []
+    for raw, item in zip(raws, parsed, strict=True):
+        if isinstance(item, InspectionIn):
+            results.append(next(checked))
+        else:
+            uuid = raw.get("uuid") if isinstance(raw, dict) else None
+            results.append(
+                PushResult(
+                    uuid=str(uuid) if uuid is not None else "", status="invalid", errors=item
+                )
+            )
+    return results
+
+
+@transaction.atomic
+def inspections_store(
+    *, inspections: list[InspectionIn], source: Source, now: datetime | None = None
+) -> list[PushResult]:
+    """Store validated inspections; the answer lists one PushResult per inspection, in order."""
+    now = now or timezone.now()
+    sites = {
+        s.code: s
+        for s in Site.objects.filter(code__in={i.site for i in inspections}).only(
+            "id", "code", "floor_area_m2", "yard_area_m2"
+        )
+    }
+    catalogues = accepted_catalogues()
+    errors = [_server_errors(i, sites, catalogues, now) for i in inspections]
+    results: list[PushResult | None] = [
+        PushResult(uuid=str(i.uuid), status="invalid", errors=e) if e else None
+        for i, e in zip(inspections, errors, strict=True)
+    ]
+    todo = [n for n, r in enumerate(results) if r is None]
+    # The fast path: new UUIDs, each once in the batch, go in with two bulk inserts.
+    repeats = Counter(inspections[n].uuid for n in todo)
+    known = set(
+        Inspection.objects.filter(uuid__in=[inspections[n].uuid for n in todo]).values_list(
+            "uuid", flat=True
+        )
+    )
+    fresh = [
+        n for n in todo if repeats[inspections[n].uuid] == 1 and inspections[n].uuid not in known
+    ]
+    if fresh and _create_many([inspections[n] for n in fresh], sites, catalogues, source):
+        for n in fresh:
+            results[n] = PushResult(uuid=str(inspections[n].uuid), status="created")
+    for n in todo:
+        if results[n] is None:
+            results[n] = _store_one(inspections[n], sites, catalogues, source)
+    _add_missing_photos(inspections, results)
+    return [r for r in results if r is not None]
+
+
+def _server_errors(
+    insp: InspectionIn, sites: dict[str, Site], catalogues: dict[str, Catalogue], now: datetime
+) -> list[ErrorDetail]:
+    """What only the server can judge: its sites, its catalogues, its clock."""
+    errors = []
+    if insp.site not in sites:
+        errors.append(ErrorDetail(field="site", message=f"unknown site '{insp.site}'"))
+    catalogue = catalogues.get(insp.catalogue_version)
+    if catalogue is None:
+        errors.append(
+            ErrorDetail(
+                field="catalogue_version",
+                message=f"catalogue version '{insp.catalogue_version}' is not accepted "
+                f"(accepted: {', '.join(sorted(catalogues))}); pull the reference data again",
+            )
+        )
+    latest = now + timedelta(seconds=settings.SYNC_CLOCK_TOLERANCE_SECONDS)
+    for field in ("started_at", "finished_at"):
+        value = getattr(insp, field)
+        if value is not None and value > latest:
+            errors.append(ErrorDetail(field=field, message="is in the future: check the clock"))
+    for n, rating in enumerate(insp.ratings):
+        if catalogue is not None and rating.element not in catalogue.codes:
+            errors.append(
+                ErrorDetail(
+                    field=f"ratings.{n}.element",
+                    message=f"unknown element '{rating.element}' in catalogue {catalogue.version}",
+                )
+            )
+        if rating.observed_at > latest:
+            errors.append(
+                ErrorDetail(
+                    field=f"ratings.{n}.observed_at", message="is in the future: check the clock"
+                )
+            )
+    return errors
+
+
+def _inspection_row(insp: InspectionIn, site: Site, source: Source) -> Inspection:
+    return Inspection(
+        uuid=insp.uuid,
+        revision=insp.revision,
+        site=site,
+        inspector=source.inspector,
+        device_name=source.device_name,
+        catalogue_version=insp.catalogue_version,
+        started_at=insp.started_at,
+        finished_at=insp.finished_at,
+        content_hash=content_hash(insp),
+        synthetic=source.synthetic,
+    )
+
+
+def _rating_rows(
+    insp: InspectionIn, inspection_id: int, site: Site, catalogue: Catalogue
+) -> list[dict[str, Any]]:
+    """The Rating rows of an inspection as {attname: value}, costs computed here."""
+    rows = []
+    for rating in insp.ratings:
+        element = catalogue.element(rating.element)
+        quantity = rating.quantity
+        quantity_for_cost = quantity
+        if quantity is None and site.floor_area_m2 and site.yard_area_m2:
+            # No measured quantity: estimate from the site's size, as a planner would.
+            quantity_for_cost = element.quantity_estimate.quantity(
+                floor_area=site.floor_area_m2, yard_area=site.yard_area_m2
+            )
+        position = rating.position
+        rows.append(
+            {
+                "inspection_id": inspection_id,
+                "site_id": site.id,
+                "element": rating.element,
+                "location": rating.location,
+                "grade": rating.grade.value,
+                "urgency": int(rating.urgency) if rating.urgency is not None else None,
+                "note": rating.note,
+                "quantity": quantity,
+                "estimated_cost_sek": None
+                if quantity_for_cost is None
+                else element.repair_cost(rating.grade, quantity_for_cost),
+                "observed_at": rating.observed_at,
+                "lat": position.lat if position else None,
+                "lon": position.lon if position else None,
+                "accuracy_m": position.accuracy_m if position else None,
+                "photos": sorted(rating.photos),
+            }
+        )
+    return rows
+
+
+def _create_many(
+    inspections: list[InspectionIn],
+    sites: dict[str, Site],
+    catalogues: dict[str, Catalogue],
+    source: Source,
+) -> bool:
+    """Insert all at once; False (nothing written) if another writer got one in first."""
+    try:
+        with transaction.atomic():
+            rows = Inspection.objects.bulk_create(
+                [_inspection_row(i, sites[i.site], source) for i in inspections]
+            )
+            insert_rows(
+                Rating,
+                (
+                    rating
+                    for insp, row in zip(inspections, rows, strict=True)
+                    for rating in _rating_rows(
+                        insp, row.pk, sites[insp.site], catalogues[insp.catalogue_version]
+                    )
+                ),
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def _store_one(
+    insp: InspectionIn, sites: dict[str, Site], catalogues: dict[str, Catalogue], source: Source
+) -> PushResult:
+    site, catalogue, uuid = sites[insp.site], catalogues[insp.catalogue_version], str(insp.uuid)
+    try:
+        with transaction.atomic():
+            row = _inspection_row(insp, site, source)
+            row.save(force_insert=True)
+            insert_rows(Rating, _rating_rows(insp, row.pk, site, catalogue))
+        return PushResult(uuid=uuid, status="created")
+    except IntegrityError:
+        pass  # the UUID is stored already (perhaps a moment ago by a racing request)
+    stored = Inspection.objects.select_for_update().get(uuid=insp.uuid)
+    if insp.revision < stored.revision:
+        return PushResult(
+            uuid=uuid,
+            status="stale",
+            errors=[
+                ErrorDetail(
+                    field="revision",
+                    message=f"revision {insp.revision} is older than the stored revision "
+                    f"{stored.revision}; the stored one is kept",
+                )
+            ],
+        )
+    if insp.revision == stored.revision:
+        if content_hash(insp) == stored.content_hash:
+            return PushResult(uuid=uuid, status="unchanged")
+        return PushResult(
+            uuid=uuid,
+            status="conflict",
+            errors=[
+                ErrorDetail(
+                    field="revision",
+                    message=f"revision {insp.revision} is stored with other content; "
+                    "raise the revision to replace it. The stored one is kept",
+                )
+            ],
+        )
+    InspectionRevision.objects.create(
+        inspection=stored,
+        revision=stored.revision,
+        content_hash=stored.content_hash,
+        payload=inspection_wire(stored),
+    )
+    stored.ratings.all().delete()
+    new = _inspection_row(insp, site, source)
+    new.pk = stored.pk
+    new.received_at = stored.received_at
+    new.save(force_update=True)
+    insert_rows(Rating, _rating_rows(insp, new.pk, site, catalogue))
+    return PushResult(uuid=uuid, status="updated")
+
+
+def inspection_wire(row: Inspection) -> dict[str, Any]:
+    """A stored inspection in the sync wire format (JSON-ready)."""
+    ratings = [
+        {
+            "element": r.element,
+            "location": r.location,
+            "grade": r.grade,
+            "urgency": r.urgency,
+            "note": r.note,
+            "quantity": r.quantity,
+            "observed_at": r.observed_at.isoformat(),
+            "position": None
+            if r.lat is None or r.lon is None
+            else {"lat": r.lat, "lon": r.lon, "accuracy_m": r.accuracy_m},
+            "photos": list(r.photos),
+        }
+        for r in row.ratings.order_by("element", "location")
+    ]
+    return {
+        "uuid": str(row.uuid),
+        "revision": row.revision,
+        "site": row.site.code,
+        "catalogue_version": row.catalogue_version,
+        "started_at": row.started_at.isoformat(),
+        "finished_at": row.finished_at.isoformat() if row.finished_at else None,
+        "ratings": ratings,
+    }
+
+
+def _add_missing_photos(inspections: list[InspectionIn], results: list[PushResult | None]) -> None:
+    """Name the photos an accepted record needs and the server does not have yet."""
+    wanted = {
+        n: {h for rating in insp.ratings for h in rating.photos}
+        for n, insp in enumerate(inspections)
+        if results[n] is not None and results[n].status in {"created", "updated", "unchanged"}
+    }
+    every = set().union(*wanted.values()) if wanted else set()
+    have = set(Photo.objects.filter(sha256__in=every).values_list("sha256", flat=True))
+    for n, hashes in wanted.items():
+        result = results[n]
+        if result is not None:
+            result.missing_photos = sorted(hashes - have)

@@ -1,0 +1,70 @@
+"""The planner's dashboard: key figures and the priority map, from the ranking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.templatetags.static import static
+
+from maps.assets import use_local_assets
+from maps.priority import priority_map
+from server.planning.ranking import Weights
+from server.planning.services import Ranking, ranking_compute
+from server.schools.models import District
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    sites: int
+    inspected: int
+    share_cd: float | None
+    repair_need_sek: float
+    fci: float | None
+    act_now: int
+    with_survey: int
+    synthetic: bool
+    data_date: Any
+
+
+def key_figures(ranking: Ranking) -> KeyFigures:
+    frame, ratings = ranking.frame, ranking.ratings
+    graded = ratings[ratings["grade"].isin(list("ABCD"))]
+    repair = float(ratings["estimated_cost_sek"].fillna(0).sum())
+    inspected = frame[frame["inspected"]]
+    return KeyFigures(
+        sites=len(frame),
+        inspected=int(frame["inspected"].sum()),
+        share_cd=float(graded["grade"].isin(["C", "D"]).mean()) if len(graded) else None,
+        repair_need_sek=repair,
+        fci=float(inspected["fci"].mean()) if len(inspected) else None,
+        act_now=int(frame["act_now"].sum()),
+        with_survey=int(frame["has_survey"].sum()),
+        synthetic=ranking.synthetic,
+        data_date=ranking.data_date,
+    )
+
+
+def district_geojson() -> dict[str, Any]:
+    features = [
+        {"type": "Feature", "properties": {"name": d.name}, "geometry": d.boundary}
+        for d in District.objects.filter(kind="district").exclude(boundary=None)
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def dashboard_map_html(*, weights: Weights, tiles: bool = True) -> str:
+    ranking = ranking_compute(weights=weights, draws=200)
+    defects = ranking.ratings[ranking.ratings["grade"] == "D"].join(
+        ranking.frame[["lat", "lon"]], on="site"
+    )
+    m = priority_map(
+        ranking.frame,
+        districts=district_geojson(),
+        defects=defects[["lat", "lon"]],
+        site_url="/api/v1/sites/{code}",
+        tiles=tiles,
+        synthetic=ranking.synthetic,
+    )
+    use_local_assets(m, lambda path: static(f"maps/vendor/{path}"))
+    return str(m.get_root().render())

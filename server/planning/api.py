@@ -1,0 +1,173 @@
+"""Ranking and action plan. Who may call: signed-in planners and administrators."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Query, Router, Status
+
+from server.accounts.auth import planner_auth
+from server.core.errors import ErrorOut
+from server.planning import services
+from server.planning.exports import to_csv, to_xlsx
+from server.planning.schemas import (
+    PlanComparisonOut,
+    PlanOut,
+    PlanParams,
+    RankingOut,
+    RankingParams,
+    SavedPlanDetailOut,
+    SavedPlanOut,
+    SavePlanIn,
+)
+
+router = Router(tags=["planning"], auth=planner_auth)
+ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
+FILE_TYPES = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "csv-comma": ("text/csv; charset=utf-8", "csv"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+}
+
+
+def _ranking(params: RankingParams) -> services.Ranking:
+    weights = services.weights_from(
+        condition=params.condition, experience=params.experience, equity=params.equity
+    )
+    return services.ranking_compute(
+        weights=weights,
+        method=params.method,
+        district=params.district,
+        school_form=params.school_form,
+        top_n=params.top_n,
+    )
+
+
+@router.get("/ranking", response={200: RankingOut, **ERRORS})
+def get_ranking(request: HttpRequest, params: Query[RankingParams]) -> dict[str, Any]:
+    """Every site ranked by need (1 = most), with pillars, breakdown, rank interval as the
+    weights vary ±20 %, and the act-now flag for urgency-1 defects."""
+    ranking = _ranking(params)
+    return {
+        "method": params.method,
+        "weights": {
+            "condition": params.condition,
+            "experience": params.experience,
+            "equity": params.equity,
+        },
+        "data_date": ranking.data_date,
+        "synthetic": ranking.synthetic,
+        "sites": services.ranking_records(ranking.frame),
+    }
+
+
+@router.get("/ranking/export", response={200: None, **ERRORS})
+def export_ranking(
+    request: HttpRequest,
+    params: Query[RankingParams],
+    format: Literal["csv", "csv-comma", "xlsx"] = "csv",
+) -> HttpResponse:
+    """The ranking as CSV for Swedish Excel (`csv`: BOM, `;`), plain CSV (`csv-comma`) or
+    XLSX with an assumptions sheet."""
+    ranking = _ranking(params)
+    table = services.ranking_export_frame(ranking.frame)
+    if format == "xlsx":
+        assumptions = {
+            "Metod": params.method,
+            "Vikt skick": params.condition,
+            "Vikt upplevelse": params.experience,
+            "Vikt likvärdighet": params.equity,
+            "Datum för data": str(ranking.data_date or "inga inventeringar"),
+            "Exporterad": timezone.now().isoformat(timespec="minutes"),
+            "Syntetiska data": "ja: demodata, beskriver inte verkliga skolor"
+            if ranking.synthetic
+            else "nej",
+        }
+        body = to_xlsx({"Rangordning": table}, assumptions)
+    else:
+        body = to_csv(table, dialect="excel-sv" if format == "csv" else "comma")
+    content_type, ext = FILE_TYPES[format]
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="skolmiljo-rangordning.{ext}"'
+    return response
+
+
+def _plan(params: PlanParams) -> services.Plan:
+    weights = services.weights_from(
+        condition=params.condition, experience=params.experience, equity=params.equity
+    )
+    return services.plan_compute(
+        budget_per_year=params.budget,
+        years=params.years,
+        alpha=params.alpha,
+        weights=weights,
+        start_year=params.start_year or timezone.localdate().year + 1,
+        district=params.district,
+        school_form=params.school_form,
+    )
+
+
+@router.get("/plan", response={200: PlanOut, **ERRORS})
+def get_plan(request: HttpRequest, params: Query[PlanParams]) -> dict[str, Any]:
+    """The action plan: urgency-1 items first each year (unfunded ones listed, never
+    dropped), then an exact knapsack on expected grades under the yearly budget; with the
+    equity report against the same budget planned without equity."""
+    return services.plan_payload(_plan(params))
+
+
+@router.get("/plan/export", response={200: None, **ERRORS})
+def export_plan(
+    request: HttpRequest,
+    params: Query[PlanParams],
+    format: Literal["csv", "csv-comma", "xlsx"] = "csv",
+) -> HttpResponse:
+    """The plan as CSV (`csv` for Swedish Excel, `csv-comma`) or XLSX with the assumptions,
+    per-year totals, unfunded safety items and the equity report on their own sheets."""
+    payload = services.plan_payload(_plan(params))
+    tables = services.plan_export_tables(payload)
+    if format == "xlsx":
+        assumptions = dict(payload["assumptions"])  # type: ignore[call-overload]
+        assumptions["Datum för data"] = payload["data_date"] or "inga inventeringar"
+        assumptions["Exporterad"] = timezone.now().isoformat(timespec="minutes")
+        body = to_xlsx(tables, assumptions)
+    else:
+        body = to_csv(tables["Åtgärdsplan"], dialect="excel-sv" if format == "csv" else "comma")
+    content_type, ext = FILE_TYPES[format]
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="skolmiljo-atgardsplan.{ext}"'
+    return response
+
+
+@router.post("/plans", response={201: SavedPlanOut, **ERRORS})
+def save_plan(request: HttpRequest, payload: SavePlanIn) -> Status[Any]:
+    """Save a plan: its inputs, the data date and the result, to compare later."""
+    result = services.plan_payload(_plan(payload.params))
+    saved = services.saved_plan_create(
+        name=payload.name,
+        inputs=payload.params.dict(),
+        payload=result,
+        user=request.auth,  # type: ignore[attr-defined]
+    )
+    return Status(201, saved)
+
+
+@router.get("/plans", response={200: list[SavedPlanOut], **ERRORS})
+def list_plans(request: HttpRequest) -> Any:
+    """Saved plans, newest first."""
+    return list(services.saved_plan_list())
+
+
+@router.get("/plans/compare", response={200: PlanComparisonOut, 404: ErrorOut, **ERRORS})
+def compare_plans(request: HttpRequest, a: int, b: int) -> Any:
+    """Two saved plans side by side: spend and benefit per year, items only one funds."""
+    return services.saved_plans_compare(
+        a=services.saved_plan_get(plan_id=a), b=services.saved_plan_get(plan_id=b)
+    )
+
+
+@router.get("/plans/{plan_id}", response={200: SavedPlanDetailOut, 404: ErrorOut, **ERRORS})
+def get_saved_plan(request: HttpRequest, plan_id: int) -> Any:
+    """One saved plan with its result."""
+    return services.saved_plan_get(plan_id=plan_id)

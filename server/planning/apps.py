@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class PlanningConfig(AppConfig):
+    name = "server.planning"
+    label = "planning"
+    verbose_name = "Prioritering och åtgärdsplan"

@@ -1,0 +1,109 @@
+"""What the equity lens moves, and to whom: a plan's spending and benefit by quartile of
+socioeconomic need, beside the same budget planned with the equity weight at zero.
+
+Plain pandas, no Django; `items` as for `plan.plan`, plus `socioeconomic_need`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from server.planning.plan import PlanResult, PlanSettings, plan
+from shared.catalogue import Catalogue
+
+QUARTILES: Final[tuple[str, ...]] = ("Q1", "Q2", "Q3", "Q4")
+"""Q1 the least socioeconomic need .. Q4 the most; "unknown" for sites without a value."""
+
+REPORT_COLUMNS: Final[tuple[str, ...]] = (
+    "quartile",
+    "sites",
+    "need_from",
+    "need_to",
+    "spend",
+    "spend_share",
+    "benefit",
+    "benefit_share",
+    "spend_no_equity",
+    "spend_share_no_equity",
+    "benefit_no_equity",
+    "benefit_share_no_equity",
+)
+
+
+def site_quartiles(items: pd.DataFrame) -> pd.DataFrame:
+    """Each candidate site's socioeconomic need and its quartile ("Q1".."Q4", or "unknown").
+
+    Index: site (sorted). Quartiles are over the sites in `items` with a known need, as
+    equal in size as they can be: sites sorted by need (ties by site), the first quarter
+    Q1, and so on. Equal needs at a boundary may fall in neighbouring quartiles, but
+    always the same way.
+    """
+    missing = [c for c in ("site", "socioeconomic_need") if c not in items.columns]
+    if missing:
+        raise ValueError(f"items is missing required columns: {', '.join(missing)}")
+    try:
+        need = pd.to_numeric(items["socioeconomic_need"], errors="raise").astype(float)
+    except (TypeError, ValueError):
+        raise ValueError("items.socioeconomic_need must hold numbers (or be missing)") from None
+    if ((need < 0) | (need > 100) | np.isinf(need)).any():
+        raise ValueError("items.socioeconomic_need must be from 0 to 100 or missing")
+    grouped = need.groupby(items["site"], sort=True)
+    if (grouped.nunique(dropna=False) > 1).any():
+        raise ValueError("items.socioeconomic_need must be the same on every row of a site")
+    sites = pd.DataFrame({"need": grouped.first()})
+    known = sites["need"].dropna().sort_values(kind="mergesort")
+    labels = np.array(QUARTILES)[(np.arange(len(known)) * 4) // max(len(known), 1)]
+    sites["quartile"] = "unknown"
+    sites.loc[known.index, "quartile"] = labels
+    return sites
+
+
+def equity_report(
+    items: pd.DataFrame,
+    catalogue: Catalogue,
+    settings: PlanSettings,
+    *,
+    planned: PlanResult | None = None,
+) -> pd.DataFrame:
+    """Shares of spending and of benefit per quartile of socioeconomic need, for the plan
+    and for the same budget planned with the equity weight at zero (`*_no_equity`).
+
+    One row per quartile Q1..Q4 (and "unknown" when a site lacks a need); each share
+    column sums to 1 over the rows (NaN if that plan funds nothing). Benefit here is the
+    condition benefit, pupils x element weight x severity removed, without the site
+    multiplier: both plans are measured on the same yardstick, so the comparison shows
+    where the repairs land, not how the weights value them. The zero-equity plan sets
+    alpha to 0, which takes the equity term out of the multiplier exactly as a zero
+    equity weight would (the other weights keep their ratio, so the plan is the same).
+    Pass `planned`, the result of `plan(items, catalogue, settings)`, to avoid planning
+    it twice.
+    """
+    sites = site_quartiles(items)
+    if planned is None:
+        planned = plan(items, catalogue, settings)
+    without = plan(items, catalogue, dataclasses.replace(settings, alpha=0.0))
+    rows = [*QUARTILES, *(["unknown"] if (sites["quartile"] == "unknown").any() else [])]
+    grouped = sites.groupby("quartile")["need"]
+    report = pd.DataFrame({"quartile": rows})
+    report["sites"] = grouped.size().reindex(rows, fill_value=0).to_numpy()
+    report["need_from"] = grouped.min().reindex(rows).to_numpy()
+    report["need_to"] = grouped.max().reindex(rows).to_numpy()
+    for suffix, result in (("", planned), ("_no_equity", without)):
+        quartile = result.chosen["site"].map(sites["quartile"])
+        sums = result.chosen.groupby(quartile)[["cost", "condition_benefit"]].sum()
+        spend = sums["cost"].reindex(rows, fill_value=0.0).to_numpy()
+        benefit = sums["condition_benefit"].reindex(rows, fill_value=0.0).to_numpy()
+        report[f"spend{suffix}"] = spend
+        report[f"spend_share{suffix}"] = _shares(spend)
+        report[f"benefit{suffix}"] = benefit
+        report[f"benefit_share{suffix}"] = _shares(benefit)
+    return report.loc[:, list(REPORT_COLUMNS)]
+
+
+def _shares(values: np.ndarray) -> np.ndarray:
+    total = values.sum()
+    return values / total if total > 0 else np.full(len(values), np.nan)

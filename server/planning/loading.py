@@ -1,0 +1,152 @@
+"""Load the ranking's input frames from the database with a few aggregate queries.
+
+The ranking and plan cores are plain pandas (no Django); this is the thin layer between.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from django.conf import settings
+from django.db.models import F, Q
+
+from server.campaigns.selectors import survey_aggregates
+from server.inspections.selectors import latest_ratings
+from server.schools.models import SchoolUnit, Site
+from surveys.scoring import THRESHOLD_DEFAULT, score_indices
+
+SITE_COLUMNS = [
+    "name",
+    "pupils",
+    "replacement_value_sek",
+    "yard_area_m2",
+    "socioeconomic_need",
+    "newly_arrived_share",
+    "district",
+    "city_area",
+    "school_forms",
+    "lat",
+    "lon",
+    "synthetic",
+]
+
+
+def load_sites(*, district: str | None = None, school_form: str | None = None) -> pd.DataFrame:
+    """One row per active site; need and newly arrived share are pupil-weighted over units."""
+    sites = Site.objects.filter(removed_at__isnull=True)
+    if district:
+        sites = sites.filter(Q(district__code=district) | Q(district__parent__code=district))
+    if school_form:
+        sites = sites.filter(units__school_form=school_form).distinct()
+    fields = [
+        "id",
+        "code",
+        "name",
+        "replacement_value_sek",
+        "yard_area_m2",
+        "lat",
+        "lon",
+        "attributes_synthetic",
+    ]
+    renamed = {"district_name": F("district__name"), "city_area_code": F("district__parent__code")}
+    base = pd.DataFrame.from_records(sites.values(*fields, **renamed), columns=[*fields, *renamed])
+    unit_fields = [
+        "site_id",
+        "pupils",
+        "school_form",
+        "socioeconomic_need",
+        "newly_arrived_share",
+        "need_synthetic",
+    ]
+    units = pd.DataFrame.from_records(
+        SchoolUnit.objects.filter(site_id__in=base["id"].tolist()).values(*unit_fields),
+        columns=unit_fields,
+    )
+    per_site = _pupil_weighted(units)
+    frame = base.merge(per_site, left_on="id", right_index=True, how="left")
+    frame["synthetic"] = frame["attributes_synthetic"] | frame["need_synthetic"].fillna(False)
+    frame = frame.rename(columns={"district_name": "district", "city_area_code": "city_area"})
+    return frame.set_index("code").sort_index()[["id", *SITE_COLUMNS]]
+
+
+def _pupil_weighted(units: pd.DataFrame) -> pd.DataFrame:
+    units = units.assign(w=units["pupils"].fillna(0).clip(lower=0).astype(float))
+    grouped = units.groupby("site_id")
+    out = pd.DataFrame(index=grouped.size().index)
+    # A site whose units report no pupils has an unknown pupil count, not zero pupils.
+    out["pupils"] = grouped["pupils"].sum(min_count=1).replace(0, float("nan"))
+    for column in ("socioeconomic_need", "newly_arrived_share"):
+        known = units[units[column].notna() & (units["w"] > 0)]
+        weighted = (known[column] * known["w"]).groupby(known["site_id"]).sum()
+        out[column] = weighted / known.groupby("site_id")["w"].sum()
+    out["school_forms"] = grouped["school_form"].agg(lambda s: ",".join(sorted(set(s))))
+    out["need_synthetic"] = grouped["need_synthetic"].any()
+    return out
+
+
+def load_ratings(*, site_ids: list[int]) -> pd.DataFrame:
+    """The newest finished rating per site, element and location."""
+    columns = [
+        "site",
+        "element",
+        "location",
+        "grade",
+        "urgency",
+        "quantity",
+        "estimated_cost_sek",
+        "observed_at",
+    ]
+    rows = latest_ratings(site_ids=site_ids).values_list(
+        "site__code",
+        "element",
+        "location",
+        "grade",
+        "urgency",
+        "quantity",
+        "estimated_cost_sek",
+        "observed_at",
+    )
+    return pd.DataFrame.from_records(list(rows), columns=columns)
+
+
+def load_experience(*, site_ids: list[int]) -> pd.DataFrame:
+    """Survey results per site and respondent group, 0–10 (10 = no need).
+
+    Aggregated in SQL per unit, group and index, then scored by `surveys.scoring`: a unit's
+    index with fewer respondents than the suppression threshold is dropped before anything
+    is derived from it (it counts as missing), and small units' indices are shrunk toward
+    the city mean. A unit's group is the mean of its shown, shrunk indices; units combine
+    into their site weighted by pupils.
+    """
+    columns = ["site", "group", "index_mean", "respondents"]
+    aggregates = survey_aggregates()
+    if aggregates.empty:
+        return pd.DataFrame(columns=columns)
+    units = pd.DataFrame.from_records(
+        SchoolUnit.objects.values_list("id", "site_id", "site__code", "pupils"),
+        columns=["unit", "site_id", "site", "pupils"],
+    ).set_index("unit")
+    scored = score_indices(
+        aggregates,
+        threshold=getattr(settings, "SURVEY_SUPPRESSION_THRESHOLD", THRESHOLD_DEFAULT),
+        pupils=units["pupils"].dropna().astype(int).to_dict(),
+    )
+    shown = scored[~scored["suppressed"]]
+    per_unit = (
+        shown.groupby(["unit", "group"])
+        .agg(index_mean=("shrunk", "mean"), respondents=("respondents", "max"))
+        .reset_index()
+    )
+    per_unit = per_unit.join(units, on="unit")
+    per_unit = per_unit[per_unit["site_id"].isin(set(site_ids))]
+    if per_unit.empty:
+        return pd.DataFrame(columns=columns)
+    per_unit["w"] = per_unit["pupils"].fillna(1).clip(lower=1)
+    per_unit["weighted"] = per_unit["index_mean"] * per_unit["w"]
+    grouped = per_unit.groupby(["site", "group"])
+    out = pd.DataFrame(
+        {
+            "index_mean": grouped["weighted"].sum() / grouped["w"].sum(),
+            "respondents": grouped["respondents"].sum(),
+        }
+    )
+    return out.reset_index()[columns]

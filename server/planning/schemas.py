@@ -1,0 +1,117 @@
+"""API schemas of the ranking and the plan."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from ninja import Field, Schema
+
+from server.schools.schemas import SchoolForm
+
+
+class RankingParams(Schema):
+    condition: float = Field(0.5, description="Weight of the condition pillar (>= 0).")
+    experience: float = Field(0.25, description="Weight of the experience pillar (>= 0).")
+    equity: float = Field(0.25, description="Weight of the equity pillar (>= 0).")
+    method: Literal["weighted_sum", "topsis"] = Field("weighted_sum")
+    district: str | None = Field(None, description="District or city-area code.")
+    school_form: SchoolForm | None = None
+    top_n: int = Field(10, ge=1, le=1000, description="N of the probability of top N.")
+
+
+class DefectOut(Schema):
+    element: str
+    location: str
+    grade: str
+
+
+class RankedSiteOut(Schema):
+    code: str
+    name: str
+    district: str
+    rank: int | None
+    priority: float | None
+    condition: float | None
+    experience: float | None
+    equity: float | None
+    contrib_condition: float | None
+    contrib_experience: float | None
+    contrib_equity: float | None
+    rank_p05: int | None = Field(description="5th percentile of the rank as weights vary ±20 %.")
+    rank_p95: int | None
+    p_top_n: float | None = Field(description="Probability of being in the top N.")
+    act_now: bool = Field(description="An urgency-1 (safety) defect: act now, whatever the rank.")
+    inspected: bool
+    has_survey: bool
+    missing: list[str] = Field(description="Pillars without data (not counted as zero need).")
+    top_defects: list[DefectOut]
+    pupils: float | None
+    lat: float
+    lon: float
+    synthetic: bool
+
+
+class RankingOut(Schema):
+    method: str
+    weights: dict[str, float]
+    data_date: datetime | None = Field(description="The newest observation the ranking uses.")
+    synthetic: bool = Field(description="True when any input is generated demo data.")
+    sites: list[RankedSiteOut]
+
+
+class PlanParams(Schema):
+    budget: float = Field(gt=0, description="Budget per year in SEK (the catalogue's price year).")
+    years: int = Field(5, ge=1, le=10)
+    alpha: float = Field(1.0, ge=0, description="How strongly equity need scales benefit.")
+    start_year: int | None = Field(None, ge=2000, le=2100, description="Default: next year.")
+    condition: float = 0.5
+    experience: float = 0.25
+    equity: float = 0.25
+    district: str | None = None
+    school_form: SchoolForm | None = None
+
+
+class PlanOut(Schema):
+    assumptions: dict[str, Any] = Field(description="Price year, VAT, budget, weights, alpha…")
+    data_date: datetime | None
+    synthetic: bool
+    years: list[dict[str, Any]] = Field(description="Per year: budget, spent, benefit, solver.")
+    items: list[dict[str, Any]] = Field(description="Chosen interventions with cost and reason.")
+    unfunded_safety: list[dict[str, Any]] = Field(
+        description="Urgency-1 items that did not fit a year's budget: never dropped silently."
+    )
+    equity: list[dict[str, Any]] = Field(
+        description="Spending and benefit by quartile of need, against the plan without equity."
+    )
+
+
+class SavePlanIn(Schema):
+    name: str = Field(min_length=1, max_length=120)
+    params: PlanParams
+
+
+class SavedPlanOut(Schema):
+    id: int
+    name: str
+    created_by: str | None
+    created_at: datetime
+    data_date: datetime
+    inputs: dict[str, Any]
+    synthetic: bool
+
+    @staticmethod
+    def resolve_created_by(obj: Any) -> str | None:
+        return obj.created_by.username if obj.created_by_id else None
+
+
+class SavedPlanDetailOut(SavedPlanOut):
+    result: dict[str, Any]
+
+
+class PlanComparisonOut(Schema):
+    a: SavedPlanOut
+    b: SavedPlanOut
+    years: list[dict[str, Any]] = Field(description="Spent and benefit per year, side by side.")
+    only_in_a: list[dict[str, Any]]
+    only_in_b: list[dict[str, Any]]

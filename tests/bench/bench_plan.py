@@ -1,0 +1,78 @@
+"""A 5-year action plan for 5,000 sites (exact knapsack per year, deterioration, safety
+first) against a naive baseline: the same rules as plain Python loops, greedy by
+benefit per krona."""
+
+from __future__ import annotations
+
+import time
+
+from tests.bench.common import Result
+
+SITES = 5_000
+YEARS = 5
+
+
+def _naive(items: object, catalogue: object, budget: float) -> float:
+    """Per item, per year: Python loops over dict rows, greedy choice."""
+    from shared.grades import SEVERITY
+
+    rows = items.to_dict("records")  # type: ignore[attr-defined]
+    open_items = list(range(len(rows)))
+    weight = {e.code: e.weight for e in catalogue.elements}  # type: ignore[attr-defined]
+    rate = {e.code: e.repair_rate for e in catalogue.elements}  # type: ignore[attr-defined]
+    worsen = {e.code: e.deterioration.C for e in catalogue.elements}  # type: ignore[attr-defined]
+    p_d = {n: 1.0 if rows[n]["grade"] == "D" else 0.0 for n in open_items}
+    total = 0.0
+    for _ in range(YEARS):
+        scored = []
+        for n in open_items:
+            r = rows[n]
+            cost = r["quantity"] * (
+                (1 - p_d[n]) * rate[r["element"]].C + p_d[n] * rate[r["element"]].D
+            )
+            severity = (1 - p_d[n]) * SEVERITY["C"] + p_d[n] * SEVERITY["D"]
+            benefit = r["pupils"] * weight[r["element"]] * severity
+            safety = r["urgency"] == 1
+            scored.append((not safety, -benefit / cost if cost else 0.0, n, cost, benefit))
+        scored.sort()
+        left, funded = budget, set()
+        for _, _, n, cost, benefit in scored:
+            if cost <= left:
+                left -= cost
+                funded.add(n)
+                total += benefit
+        open_items = [n for n in open_items if n not in funded]
+        for n in open_items:
+            p_d[n] = p_d[n] + (1 - p_d[n]) * worsen[rows[n]["element"]]
+    return total
+
+
+def run() -> list[Result]:
+    from server.planning.plan import PlanSettings, costed_items, greedy_plan, plan
+    from shared.catalogue import load_catalogue
+    from tests.bench.plan_city import synthetic_city
+
+    catalogue = load_catalogue()
+    items = synthetic_city(SITES)
+    backlog = costed_items(items, catalogue, PlanSettings(budget_per_year=1, start_year=2027))
+    budget = round(backlog["cost"].sum() / 10)  # a tenth of the backlog a year
+    settings = PlanSettings(budget_per_year=budget, start_year=2027, years=YEARS)
+
+    started = time.perf_counter()
+    result = plan(items, catalogue, settings)
+    exact_s = time.perf_counter() - started
+    greedy = greedy_plan(items, catalogue, settings)
+    started = time.perf_counter()
+    _naive(items, catalogue, budget)
+    naive_s = time.perf_counter() - started
+    return [
+        Result(
+            f"{YEARS}-year plan, {SITES:,} sites ({len(items):,} candidate items)",
+            exact_s,
+            "Python loops, greedy",
+            naive_s,
+            f"every year proved optimal: {bool(result.proved_optimal)}; benefit "
+            f"{result.total_benefit / greedy.total_benefit - 1:+.4%} against greedy with the "
+            "same rules; a ratio below 1 is the time an exact plan costs",
+        )
+    ]

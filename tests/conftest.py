@@ -1,0 +1,100 @@
+"""Suite-wide hooks: say which database the run used, so CI logs show both runs apart."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _database() -> str:
+    from django.conf import settings
+
+    if not settings.configured:
+        return "no database (Django not set up)"
+    db = settings.DATABASES["default"]
+    engine = db["ENGINE"].rsplit(".", 1)[-1]
+    where = db.get("HOST") or "embedded"
+    return f"{engine} ({where})"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"skolmiljo database: {_database()}"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    stats = terminalreporter.stats
+    passed, failed = len(stats.get("passed", [])), len(stats.get("failed", []))
+    skipped = len(stats.get("skipped", []))
+    terminalreporter.write_line(
+        f"On {_database()}: {passed} passed, {failed} failed, {skipped} skipped."
+    )
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """Debian's Chromium, headless, driven by Playwright; no network but localhost needed."""
+    import os
+    import shutil
+
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium package.")
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the
+    # same test are still synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot_dir():  # type: ignore[no-untyped-def]
+    import os
+    from pathlib import Path
+
+    root = Path(os.environ.get("SKOLMILJO_TEST_OUTPUT", Path(__file__).parents[1] / "test-output"))
+    path = root / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class PageLog:
+    """What a page did that a test should see: requests leaving the server, errors."""
+
+    def __init__(self, page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+        page.on(
+            "request", lambda r: None if r.url.startswith(base_url) else self.outside.append(r.url)
+        )
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+
+@pytest.fixture
+def page_log(page, live_server) -> PageLog:  # type: ignore[no-untyped-def]
+    return PageLog(page, live_server.url)

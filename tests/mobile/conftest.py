@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+from window_harness import WindowHarness, Xvfb, running_in_ci
+
+from mobile.store import close_store, init_store
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    return tmp_path / "store" / "skolmiljo.sqlite3"
+
+
+@pytest.fixture
+def session_factory(store_path: Path) -> Iterator[sessionmaker[Session]]:
+    factory = init_store(store_path)
+    yield factory
+    close_store(factory)
+
+
+@pytest.fixture
+def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    with session_factory() as session:
+        yield session
+
+
+@pytest.fixture(scope="session")
+def xvfb_display() -> Iterator[str]:
+    """One private Xvfb display for all window tests of the run."""
+    executable = shutil.which("Xvfb")
+    if executable is None:
+        reason = "Xvfb is not installed (apt-get install xvfb libgl1-mesa-dri)"
+        if running_in_ci():
+            pytest.fail(f"{reason}: window tests must run in CI")
+        pytest.skip(reason)
+    xvfb = Xvfb(executable)
+    display = xvfb.start()
+    yield display
+    xvfb.stop()
+
+
+@pytest.fixture
+def window(xvfb_display: str, tmp_path: Path) -> WindowHarness:
+    """Runs window driver scripts for this test; see `window_harness`."""
+    return WindowHarness(xvfb_display, tmp_path / "window")

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from tests.server.inspections.conftest import make_inspector
+
+pytestmark = pytest.mark.django_db
+
+
+def codes(body: dict[str, Any]) -> list[str]:
+    return [s["code"] for s in body["sites"]]
+
+
+def test_it_ranks_by_condition_by_default_and_flags_safety_and_missing_data(
+    planner: Client, city: dict[str, Any]
+) -> None:
+    response = planner.get("/api/v1/ranking")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert codes(body)[0] == "gamla"
+    by_code = {s["code"]: s for s in body["sites"]}
+    assert by_code["gamla"]["act_now"] is True
+    assert by_code["nya"]["act_now"] is False
+    assert by_code["okand"]["inspected"] is False
+    assert "condition" in by_code["okand"]["missing"]
+    old = by_code["gamla"]
+    contributions = old["contrib_condition"] + old["contrib_equity"]
+    assert contributions == pytest.approx(old["priority"])
+    assert old["rank_p05"] <= old["rank"] <= old["rank_p95"]
+    assert old["top_defects"][0]["grade"] == "D"
+
+
+def test_it_reorders_when_the_planner_weighs_equity(planner: Client, city: dict[str, Any]) -> None:
+    by_condition = codes(
+        planner.get("/api/v1/ranking", {"condition": 1, "experience": 0, "equity": 0}).json()
+    )
+    by_equity = codes(
+        planner.get("/api/v1/ranking", {"condition": 0, "experience": 0, "equity": 1}).json()
+    )
+
+    assert by_condition.index("gamla") < by_condition.index("nya")
+    assert by_equity.index("nya") < by_equity.index("gamla")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"condition": -1},
+        {"condition": 0, "experience": 0, "equity": 0},
+        {"method": "electre"},
+        {"condition": "lots"},
+        {"school_form": "gymnasium"},
+    ],
+)
+def test_it_rejects_unusable_weights_and_methods(planner: Client, params: dict[str, Any]) -> None:
+    response = planner.get("/api/v1/ranking", params)
+
+    assert response.status_code == 422
+    assert set(response.json()) == {"code", "message", "details"}
+
+
+def test_it_ranks_with_topsis_too(planner: Client, city: dict[str, Any]) -> None:
+    body = planner.get("/api/v1/ranking", {"method": "topsis"}).json()
+
+    assert body["method"] == "topsis"
+    assert all(0 <= s["priority"] <= 100 for s in body["sites"])
+
+
+def test_it_exports_the_ranking_as_csv_and_xlsx_matching_the_api(
+    planner: Client, city: dict[str, Any]
+) -> None:
+    api_order = codes(planner.get("/api/v1/ranking").json())
+
+    csv_body = planner.get("/api/v1/ranking/export", {"format": "csv"})
+    xlsx_body = planner.get("/api/v1/ranking/export", {"format": "xlsx"})
+
+    rows = list(csv.DictReader(io.StringIO(csv_body.content.decode("utf-8-sig")), delimiter=";"))
+    assert [r["skolhus"] for r in rows] == api_order
+    book = load_workbook(io.BytesIO(xlsx_body.content))
+    assert book.sheetnames == ["Antaganden", "Rangordning"]
+    sheet_rows = list(book["Rangordning"].iter_rows(values_only=True))
+    assert [r[1] for r in sheet_rows[1:]] == api_order
+    assert xlsx_body["Content-Disposition"].endswith('.xlsx"')
+
+
+def test_it_refuses_anonymous_users_and_inspectors(client: Client, city: dict[str, Any]) -> None:
+    assert client.get("/api/v1/ranking").status_code == 401
+    client.force_login(make_inspector("ivar"))
+    assert client.get("/api/v1/ranking").status_code == 403

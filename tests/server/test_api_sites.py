@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.server.factories import make_city_area, make_district, make_site, make_unit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_lists_sites_with_pupils_of_all_units(client: Client) -> None:
+    area = make_city_area(code="nordost", name="Nordost")
+    district = make_district(code="bergsjon", name="Bergsjön", parent=area)
+    site = make_site(code="bergsjoskolan", name="Bergsjöskolan", district=district)
+    make_unit(site=site, pupils=300)
+    make_unit(site=site, pupils=40, school_form="anpassad_grundskola")
+
+    response = client.get("/api/v1/sites")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "count": 1,
+        "page": 1,
+        "page_size": 50,
+        "pages": 1,
+        "results": [
+            {
+                "code": "bergsjoskolan",
+                "name": "Bergsjöskolan",
+                "district": "bergsjon",
+                "district_name": "Bergsjön",
+                "city_area": "nordost",
+                "lat": site.lat,
+                "lon": site.lon,
+                "pupils": 340,
+                "unit_count": 2,
+                "floor_area_m2": 4000.0,
+                "yard_area_m2": 9000.0,
+                "year_built": 1968,
+                "replacement_value_sek": 150_000_000,
+                "attributes_synthetic": False,
+                "removed": False,
+            }
+        ],
+    }
+
+
+def test_it_filters_sites_by_city_area_and_district(client: Client) -> None:
+    north, centre = make_city_area(code="nordost"), make_city_area(code="centrum")
+    a = make_site(district=make_district(parent=north))
+    b = make_site(district=make_district(parent=north))
+    make_site(district=make_district(parent=centre))
+
+    by_area = client.get("/api/v1/sites", {"district": "nordost"}).json()
+    by_district = client.get("/api/v1/sites", {"district": a.district.code}).json()
+
+    assert sorted(s["code"] for s in by_area["results"]) == sorted([a.code, b.code])
+    assert [s["code"] for s in by_district["results"]] == [a.code]
+
+
+def test_it_filters_sites_by_school_form_and_name(client: Client) -> None:
+    special = make_unit(school_form="anpassad_grundskola", name="Särskilda skolan").site
+    make_unit(name="Vanliga skolan")
+
+    by_form = client.get("/api/v1/sites", {"school_form": "anpassad_grundskola"}).json()
+    by_name = client.get("/api/v1/sites", {"q": "särskilda"}).json()
+
+    assert [s["code"] for s in by_form["results"]] == [special.code]
+    assert by_form["count"] == 1
+    assert [s["code"] for s in by_name["results"]] == [special.code]
+
+
+def test_it_hides_removed_sites_unless_asked(client: Client) -> None:
+    from django.utils import timezone
+
+    kept, removed = make_site(), make_site(removed_at=timezone.now())
+
+    default = client.get("/api/v1/sites").json()
+    everything = client.get("/api/v1/sites", {"include_removed": "true"}).json()
+
+    assert [s["code"] for s in default["results"]] == [kept.code]
+    assert {s["code"]: s["removed"] for s in everything["results"]} == {
+        kept.code: False,
+        removed.code: True,
+    }
+
+
+def test_it_pages_through_sites(client: Client) -> None:
+    codes = sorted(make_site(name=f"Skola {n:02d}").code for n in range(5))
+
+    first = client.get("/api/v1/sites", {"page_size": 2}).json()
+    last = client.get("/api/v1/sites", {"page_size": 2, "page": 3}).json()
+
+    assert (first["count"], first["pages"], len(first["results"])) == (5, 3, 2)
+    assert len(last["results"]) == 1
+    seen = [
+        s["code"]
+        for p in (1, 2, 3)
+        for s in client.get("/api/v1/sites", {"page_size": 2, "page": p}).json()["results"]
+    ]
+    assert sorted(seen) == codes
+
+
+def test_it_shows_one_site_with_its_units(client: Client) -> None:
+    unit = make_unit(code="12345678", name="Ellen Keyskolan F-6", years="F–6", pupils=233)
+
+    response = client.get(f"/api/v1/sites/{unit.site.code}")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["code"] == unit.site.code
+    assert body["units"] == [
+        {
+            "code": "12345678",
+            "name": "Ellen Keyskolan F-6",
+            "school_form": "grundskola",
+            "years": "F–6",
+            "pupils": 233,
+        }
+    ]
+
+
+def test_it_answers_404_with_the_shared_error_shape_for_an_unknown_site(client: Client) -> None:
+    response = client.get("/api/v1/sites/no-such-school")
+
+    assert response.status_code == 404
+    assert response.json() == {
+        "code": "not_found",
+        "message": "There is no site (skolhus) with code 'no-such-school'.",
+        "details": [],
+    }
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"page": "0"}, "page"),
+        ({"page": "-3"}, "page"),
+        ({"page": "two"}, "page"),
+        ({"page_size": "0"}, "page_size"),
+        ({"page_size": "501"}, "page_size"),
+        ({"school_form": "gymnasium"}, "school_form"),
+        ({"include_removed": "perhaps"}, "include_removed"),
+        ({"q": "x" * 101}, "q"),
+    ],
+)
+def test_it_rejects_bad_query_values_field_by_field(
+    client: Client, params: dict[str, str], field: str
+) -> None:
+    response = client.get("/api/v1/sites", params)
+
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert [d["field"] for d in body["details"]] == [field]
+    assert field in body["message"]
+    assert body["details"][0]["message"]
+
+
+def test_it_rejects_an_unknown_district_filter(client: Client) -> None:
+    response = client.get("/api/v1/sites", {"district": "atlantis"})
+
+    assert response.status_code == 422
+    assert response.json() == {
+        "code": "invalid",
+        "message": "There is no district or city area with code 'atlantis'; "
+        "GET /api/v1/districts lists the codes.",
+        "details": [{"field": "district", "message": "unknown district 'atlantis'"}],
+    }
+
+
+def test_it_answers_404_for_a_page_past_the_last(client: Client) -> None:
+    make_site()
+
+    response = client.get("/api/v1/sites", {"page": 4})
+
+    assert response.status_code == 404
+    assert response.json() == {
+        "code": "not_found",
+        "message": "Page 4 does not exist: there is 1 page of 50 items.",
+        "details": [{"field": "page", "message": "must be between 1 and 1"}],
+    }
