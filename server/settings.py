@@ -210,6 +210,9 @@ if not LOCAL_MODE:
 # The address tablets reach this server at; it goes into enrollment QR codes.
 PUBLIC_URL = os.environ.get("SKOLMILJO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 ENROLLMENT_CODE_HOURS = int(os.environ.get("SKOLMILJO_ENROLLMENT_CODE_HOURS", 24))
+# Enrollment attempts per client address ("N/s|m|h|d"): slows code guessing, lets an
+# office enroll a shelf of tablets. Counted in Django's cache (per process by default).
+ENROLL_RATE = os.environ.get("SKOLMILJO_ENROLL_RATE", "10/m")
 PHOTO_MAX_BYTES = int(os.environ.get("SKOLMILJO_PHOTO_MAX_BYTES", 15 * 1024 * 1024))
 # Tablet clocks drift; observations further in the future than this are refused.
 SYNC_CLOCK_TOLERANCE_SECONDS = int(os.environ.get("SKOLMILJO_SYNC_CLOCK_TOLERANCE", 600))

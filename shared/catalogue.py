@@ -191,12 +191,17 @@ class Catalogue(_CatalogueModel):
         """Element codes in catalogue order."""
         return [element.code for element in self.elements]
 
+    @functools.cached_property
+    def elements_by_code(self) -> dict[str, Element]:
+        """Element by code: looked up once per rating on the sync path."""
+        return {element.code: element for element in self.elements}
+
     def element(self, code: str) -> Element:
         """The element with `code`; KeyError naming the code and version if there is none."""
-        for element in self.elements:
-            if element.code == code:
-                return element
-        raise KeyError(f"no element {code!r} in catalogue version {self.version}")
+        try:
+            return self.elements_by_code[code]
+        except KeyError:
+            raise KeyError(f"no element {code!r} in catalogue version {self.version}") from None
 
     def by_group(self, group: ElementGroup) -> list[Element]:
         """The elements of `group` in catalogue order; ValueError for an unknown group."""

@@ -222,7 +222,7 @@ class PushIn(WireModel):
     """Body of `POST /api/v1/sync/inspections`.
 
     The inspections stay raw dicts so that one bad record cannot fail the whole
-    batch: the server validates each with `parse_inspection` and answers one
+    batch: the server validates them with `parse_push` and answers one
     `PushResult` per record, in order.
     """
 
@@ -270,6 +270,41 @@ class PushResult(WireOutModel):
     status: Literal["created", "unchanged", "updated", "stale", "conflict", "invalid"]
     errors: list[ErrorDetail] = Field(default_factory=list)
     missing_photos: list[str] = Field(default_factory=list)
+
+
+class _ValidPushIn(WireModel):
+    """A push body whose every record is valid: the common case, checked in one pass."""
+
+    inspections: Annotated[list[InspectionIn], Field(max_length=MAX_PUSH_BATCH)]
+
+
+def parse_push(body: bytes | str) -> list[InspectionIn | PushResult]:
+    """Validate the JSON body of a push: each record becomes its inspection, or its
+    `invalid` verdict with every error, in order.
+
+    Raises pydantic's ValidationError only when the body itself is malformed (not
+    JSON, no `inspections` list, more than MAX_PUSH_BATCH records). A batch of valid
+    records is validated straight from the JSON bytes, which is several times faster
+    than validating parsed dicts one by one; any error sends the batch down the
+    record-by-record path that reports each record on its own.
+    """
+    try:
+        return list(_ValidPushIn.model_validate_json(body).inspections)
+    except ValidationError:
+        pass
+    return [parse_push_record(raw) for raw in PushIn.model_validate_json(body).inspections]
+
+
+def parse_push_record(raw: Any) -> InspectionIn | PushResult:
+    """One raw record of a push: its inspection, or its `invalid` verdict."""
+    if not isinstance(raw, dict):
+        errors = [ErrorDetail(field="", message="an inspection must be a JSON object")]
+        return PushResult(uuid="", status="invalid", errors=errors)
+    parsed = parse_inspection(raw)
+    if isinstance(parsed, InspectionIn):
+        return parsed
+    uuid = raw.get("uuid")
+    return PushResult(uuid="" if uuid is None else str(uuid), status="invalid", errors=parsed)
 
 
 class PushOut(WireOutModel):

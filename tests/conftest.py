@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 
@@ -27,6 +29,15 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     terminalreporter.write_line(
         f"On {_database()}: {passed} passed, {failed} failed, {skipped} skipped."
     )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Any:
+    """Rate limits count in Django's cache: each test starts with none spent."""
+    yield
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router
+from ninja.throttling import AnonRateThrottle
 
 from server.accounts import services
 from server.core.errors import ErrorOut
@@ -13,10 +15,20 @@ from shared.sync import EnrollIn, EnrollOut
 router = Router(tags=["devices"])
 
 
+class EnrollThrottle(AnonRateThrottle):
+    """Enrollment attempts per client address, at settings.ENROLL_RATE."""
+
+    scope = "enroll"
+
+    def __init__(self) -> None:
+        super().__init__(settings.ENROLL_RATE)
+
+
 @router.post(
     "/devices/enroll",
-    response={200: EnrollOut, 401: ErrorOut, 422: ErrorOut},
+    response={200: EnrollOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     auth=None,  # the code is the credential; stays open if the API gets a default auth
+    throttle=[EnrollThrottle()],
 )
 def enroll_device(request: HttpRequest, payload: EnrollIn) -> EnrollOut:
     """Trade a one-time enrollment code for this tablet's bearer token.
@@ -25,7 +37,7 @@ def enroll_device(request: HttpRequest, payload: EnrollIn) -> EnrollOut:
     inspector; the QR code holds it). The code may be typed in any case, with or without
     its dash. The token is in this answer only: the server keeps just its hash. 401 when
     the code is unknown, already used or expired (the message says which); 422 for a
-    malformed body.
+    malformed body; 429 (with Retry-After) after too many attempts from one address.
     """
     device, token = services.device_enroll(code=payload.code, device_name=payload.device_name)
     return EnrollOut(token=token, inspector=device.user.get_username(), server_time=timezone.now())

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from shared.errors import AppError, ErrorDetail, ErrorPayload
 
@@ -68,6 +69,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         payload = ErrorPayload(code="not_found", message=str(exc) or "Not found.")
         return error_response(api, request, 404, payload)
+
+    @api.exception_handler(Throttled)
+    def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        wait = f"in {math.ceil(exc.wait)} seconds" if exc.wait else "later"
+        payload = ErrorPayload(
+            code="too_many_requests", message=f"Too many requests from here; try again {wait}."
+        )
+        return error_response(api, request, 429, payload)
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

@@ -18,13 +18,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from server.core.bulk import insert_rows
+from server.core.memory import collector_paused
 from server.inspections.catalogues import accepted_catalogues
 from server.inspections.models import Inspection, InspectionRevision, Photo, Rating
 from server.schools.models import Site
 from shared.canonical import content_hash
 from shared.catalogue import Catalogue
 from shared.errors import ErrorDetail
-from shared.sync import InspectionIn, PushResult, parse_inspection
+from shared.sync import InspectionIn, PushResult, parse_push, parse_push_record
 
 
 @dataclass(frozen=True)
@@ -38,27 +39,22 @@ class Source:
 
 def inspections_push(*, raws: list[Any], source: Source) -> list[PushResult]:
     """Judge and store a batch of raw inspections; one bad record never fails the others."""
-    now = timezone.now()
-    parsed: list[InspectionIn | list[ErrorDetail]] = []
-    for raw in raws:
-        if not isinstance(raw, dict):
-            parsed.append([ErrorDetail(field="", message="an inspection must be a JSON object")])
-        else:
-            parsed.append(parse_inspection(raw))
+    return _push_parsed([parse_push_record(raw) for raw in raws], source)
+
+
+def inspections_push_json(*, body: bytes, source: Source) -> list[PushResult]:
+    """`inspections_push` for a push's JSON body, validated straight from the bytes.
+
+    Raises pydantic's ValidationError when the body itself is malformed.
+    """
+    with collector_paused():
+        return _push_parsed(parse_push(body), source)
+
+
+def _push_parsed(parsed: list[InspectionIn | PushResult], source: Source) -> list[PushResult]:
     valid = [p for p in parsed if isinstance(p, InspectionIn)]
-    checked = iter(inspections_store(inspections=valid, source=source, now=now))
-    results = []
-    for raw, item in zip(raws, parsed, strict=True):
-        if isinstance(item, InspectionIn):
-            results.append(next(checked))
-        else:
-            uuid = raw.get("uuid") if isinstance(raw, dict) else None
-            results.append(
-                PushResult(
-                    uuid=str(uuid) if uuid is not None else "", status="invalid", errors=item
-                )
-            )
-    return results
+    stored = iter(inspections_store(inspections=valid, source=source, now=timezone.now()))
+    return [next(stored) if isinstance(p, InspectionIn) else p for p in parsed]
 
 
 @transaction.atomic
@@ -122,7 +118,7 @@ def _server_errors(
         if value is not None and value > latest:
             errors.append(ErrorDetail(field=field, message="is in the future: check the clock"))
     for n, rating in enumerate(insp.ratings):
-        if catalogue is not None and rating.element not in catalogue.codes:
+        if catalogue is not None and rating.element not in catalogue.elements_by_code:
             errors.append(
                 ErrorDetail(
                     field=f"ratings.{n}.element",

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import pydantic
 from django.http import HttpRequest
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema
+from ninja.errors import ValidationError
 
 from server.accounts.auth import device_auth
 from server.core.errors import ErrorOut
 from server.inspections.reference import reference_pull
-from server.inspections.services import Source, inspections_push
+from server.inspections.services import Source, inspections_push_json
 from shared.sync import PushIn, PushOut, ReferenceOut
 
+_REF = "#/components/schemas/{model}"
 router = Router(tags=["sync"], auth=device_auth)
 
 
@@ -31,11 +34,30 @@ def pull_reference(request: HttpRequest, params: Query[ReferenceParams]) -> Any:
     return reference_pull(inspector=device.user, cursor=params.cursor)
 
 
-@router.post("/sync/inspections", response={200: PushOut, 401: ErrorOut, 422: ErrorOut})
-def push_inspections(request: HttpRequest, payload: PushIn) -> Any:
+# The body is read here rather than by a `payload: PushIn` parameter: validating every
+# record straight from the JSON bytes is several times faster than Ninja's json.loads
+# followed by validating dicts (see parse_push). The OpenAPI document still shows PushIn.
+_PUSH_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": PushIn.model_json_schema(ref_template=_REF)}},
+    }
+}
+
+
+@router.post(
+    "/sync/inspections",
+    response={200: PushOut, 401: ErrorOut, 422: ErrorOut},
+    openapi_extra=_PUSH_BODY,
+)
+def push_inspections(request: HttpRequest) -> Any:
     """Store up to 200 inspections; one result per inspection, in order (statuses: created,
     unchanged, updated, stale, conflict, invalid). A malformed record never fails the batch;
     `missing_photos` lists photos to PUT to /photos/{sha256}."""
     device = request.auth  # type: ignore[attr-defined]
     source = Source(inspector=device.user, device_name=device.name)
-    return PushOut(results=inspections_push(raws=payload.inspections, source=source))
+    try:
+        results = inspections_push_json(body=request.body, source=source)
+    except pydantic.ValidationError as exc:
+        raise ValidationError(list(exc.errors())) from None
+    return PushOut(results=results)

@@ -23,9 +23,10 @@ class Result:
         return self.baseline_seconds / self.seconds
 
     def line(self) -> str:
+        digits = 1 if self.ratio >= 10 else 2  # 0.46x must not print as 0.5x
         return (
             f"{self.name}: {self.seconds * 1000:.1f} ms; baseline ({self.baseline_name}) "
-            f"{self.baseline_seconds * 1000:.1f} ms; {self.ratio:.1f}x faster"
+            f"{self.baseline_seconds * 1000:.1f} ms; {self.ratio:.{digits}f}x faster"
             + (f" [{self.note}]" if self.note else "")
         )
 

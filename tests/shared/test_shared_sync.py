@@ -9,6 +9,8 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from shared.catalogue import load_catalogue
@@ -22,8 +24,11 @@ from shared.sync import (
     InspectionIn,
     PushIn,
     PushOut,
+    PushResult,
     ReferenceOut,
     parse_inspection,
+    parse_push,
+    parse_push_record,
 )
 
 PHOTO = "a" * 64
@@ -489,3 +494,88 @@ def test_it_sends_the_catalogue_as_the_tablet_needs_it() -> None:
         "weight": 3.0,
         "unit": "st",
     }
+
+
+# parse_push: a push body validated straight from its JSON bytes. The record-by-record
+# path (parse_push_record on json.loads output) is the reference it must agree with.
+def _body(*records: Any) -> bytes:
+    return json.dumps({"inspections": list(records)}).encode()
+
+
+def _reference(*records: Any) -> list[InspectionIn | PushResult]:
+    return [parse_push_record(raw) for raw in json.loads(_body(*records))["inspections"]]
+
+
+def test_parse_push_validates_a_valid_batch_in_order() -> None:
+    records = [raw_inspection(uuid=f"00000000-0000-4000-8000-00000000000{n}") for n in range(3)]
+
+    parsed = parse_push(_body(*records))
+
+    assert parsed == _reference(*records)
+    assert [str(p.uuid) for p in parsed if isinstance(p, InspectionIn)] == [
+        r["uuid"] for r in records
+    ]
+
+
+def test_parse_push_judges_each_record_of_a_mixed_batch_on_its_own() -> None:
+    bad = raw_inspection(uuid="not-a-uuid", ratings=[raw_rating(grade="Z")])
+
+    parsed = parse_push(_body(raw_inspection(), bad, "text", raw_inspection(revision=2)))
+
+    assert isinstance(parsed[0], InspectionIn) and isinstance(parsed[3], InspectionIn)
+    assert isinstance(parsed[1], PushResult) and isinstance(parsed[2], PushResult)
+    assert (parsed[1].uuid, parsed[1].status) == ("not-a-uuid", "invalid")
+    assert {e.field for e in parsed[1].errors} == {"uuid", "ratings.0.grade"}
+    assert parsed[2].errors == [
+        ErrorDetail(field="", message="an inspection must be a JSON object")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"{not json", "Invalid JSON"),
+        (b'{"records": []}', "Field required"),
+        (_body(*[raw_inspection()] * (MAX_PUSH_BATCH + 1)), "at most 200 items"),
+        (b'{"inspections": {}}', "Input should be a valid array"),
+    ],
+)
+def test_parse_push_refuses_a_malformed_body(body: bytes, message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        parse_push(body)
+
+
+_CHANGES: list[tuple[str, Any]] = [
+    ("grade", "B"),
+    ("grade", "Z"),
+    ("grade", 3),
+    ("urgency", 1),
+    ("urgency", "2"),
+    ("urgency", 9),
+    ("quantity", 0),
+    ("quantity", "4.5"),
+    ("quantity", -1),
+    ("quantity", True),
+    ("note", "Å" * 2001),
+    ("note", 12),
+    ("location", "  Hus C "),
+    ("observed_at", "2026-03-02T09:15:00"),
+    ("observed_at", "2026-03-02"),
+    ("observed_at", 1_700_000_000),
+    ("position", {"lat": 91, "lon": 0, "accuracy_m": None}),
+    ("position", {"lat": "57.7", "lon": 12, "accuracy_m": 3}),
+    ("photos", [PHOTO, PHOTO]),
+    ("photos", ["A" * 64]),
+    ("extra", 1),
+]
+
+
+@given(st.lists(st.lists(st.sampled_from(_CHANGES), max_size=3), min_size=1, max_size=4))
+def test_parse_push_agrees_with_the_record_by_record_path(
+    changes: list[list[tuple[str, Any]]],
+) -> None:
+    records = [
+        raw_inspection(ratings=[raw_rating(**dict(record_changes))]) for record_changes in changes
+    ]
+
+    assert parse_push(_body(*records)) == _reference(*records)

@@ -175,3 +175,31 @@ def test_it_answers_422_for_a_blank_device_name_and_keeps_the_code() -> None:
     }
     enrollment.refresh_from_db()
     assert enrollment.used_at is None
+
+
+def test_it_slows_down_code_guessing_from_one_address(client: Client) -> None:
+    guesses = [enroll(client, f"WRONG{n:03d}") for n in range(10)]
+
+    refused = enroll(client, "WRONG999")
+
+    assert [r.status_code for r in guesses] == [401] * 10
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "too_many_requests"
+    assert "try again in" in refused.json()["message"]
+    assert 0 < int(refused["Retry-After"]) <= 60
+
+
+def test_it_counts_attempts_per_address(client: Client) -> None:
+    for n in range(11):
+        enroll(client, f"WRONG{n:03d}")
+    _, code = make_code()
+
+    other_address = client.post(
+        URL,
+        {"code": code, "device_name": "Kontorets platta"},
+        content_type="application/json",
+        REMOTE_ADDR="10.1.2.3",
+    )
+
+    assert other_address.status_code == 200
+    assert Device.objects.filter(name="Kontorets platta").exists()

@@ -244,3 +244,21 @@ def test_it_documents_every_sync_endpoint_with_its_errors(
     operation = client.get("/api/v1/openapi.json").json()["paths"][path][method]
 
     assert errors <= set(operation["responses"])
+
+
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [("{not json", ["request"]), ('{"records": []}', ["inspections", "records"])],
+)
+def test_it_answers_a_malformed_body_with_422(tablet: Tablet, body: str, fields: list[str]) -> None:
+    response = tablet.client.post(
+        "/api/v1/sync/inspections",
+        data=body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {tablet.token}"},
+    )
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid"
+    assert [d["field"] for d in response.json()["details"]] == fields
+    assert not Inspection.objects.exists()
