@@ -17,8 +17,10 @@ from mobile.store.db import (
 from mobile.store.models import (
     PENDING_STATES,
     Base,
+    CatalogueElement,
     Inspection,
     InspectionState,
+    OutboxEntry,
     Photo,
     Rating,
     Setting,
@@ -30,8 +32,10 @@ from mobile.store.settings import SettingKey, setting_get, setting_set
 __all__ = [
     "PENDING_STATES",
     "Base",
+    "CatalogueElement",
     "Inspection",
     "InspectionState",
+    "OutboxEntry",
     "Photo",
     "Rating",
     "Setting",

@@ -108,4 +108,48 @@ def v1_initial_schema(connection: Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (v1_initial_schema,)
+def v2_field_work(connection: Connection) -> None:
+    """The cached catalogue, paused inspections, what the server acknowledged, the outbox.
+
+    Only added tables and columns: every v1 row stays as it was.
+    """
+    _execute_all(
+        connection,
+        [
+            "ALTER TABLE sites ADD COLUMN unit_names TEXT NOT NULL DEFAULT ''",
+            """
+            CREATE TABLE catalogue_elements (
+                code VARCHAR(64) NOT NULL PRIMARY KEY,
+                "group" VARCHAR(16) NOT NULL,
+                name_sv VARCHAR(200) NOT NULL,
+                name_en VARCHAR(200) NOT NULL,
+                weight FLOAT NOT NULL,
+                unit VARCHAR(8) NOT NULL,
+                position INTEGER NOT NULL
+            )
+            """,
+            "ALTER TABLE inspections ADD COLUMN paused_at DATETIME",
+            "ALTER TABLE inspections ADD COLUMN acked_revision INTEGER",
+            "ALTER TABLE inspections ADD COLUMN acked_hash VARCHAR(64)",
+            "ALTER TABLE photos ADD COLUMN size INTEGER NOT NULL DEFAULT 0",
+            """
+            CREATE TABLE outbox (
+                id INTEGER NOT NULL PRIMARY KEY,
+                inspection_uuid VARCHAR(36) NOT NULL
+                    REFERENCES inspections (uuid) ON DELETE RESTRICT,
+                revision INTEGER NOT NULL,
+                payload TEXT NOT NULL,
+                content_hash VARCHAR(64) NOT NULL,
+                created_at DATETIME NOT NULL,
+                attempts INTEGER NOT NULL,
+                last_error TEXT,
+                acked_at DATETIME,
+                CONSTRAINT uq_outbox_revision UNIQUE (inspection_uuid, revision)
+            )
+            """,
+            "CREATE INDEX ix_outbox_acked_at ON outbox (acked_at)",
+        ],
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (v1_initial_schema, v2_field_work)

@@ -80,6 +80,8 @@ class Site(Base):
     assigned: Mapped[bool] = mapped_column(default=False)
     # Withdrawn by the server; kept because local inspections may still point at it.
     removed: Mapped[bool] = mapped_column(default=False)
+    # The names of the school units using the site, for searching by school name.
+    unit_names: Mapped[str] = mapped_column(Text, default="")
 
     inspections: Mapped[list[Inspection]] = relationship(back_populates="site")
 
@@ -105,6 +107,10 @@ class Inspection(Base):
     finished_at: Mapped[datetime | None]
     refusal_reason: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
+    paused_at: Mapped[datetime | None]
+    # The revision and canonical hash the server last acknowledged (None: never).
+    acked_revision: Mapped[int | None]
+    acked_hash: Mapped[str | None] = mapped_column(String(64))
 
     site: Mapped[Site] = relationship(back_populates="inspections")
     ratings: Mapped[list[Rating]] = relationship(
@@ -166,3 +172,42 @@ class Photo(Base):
     path: Mapped[str] = mapped_column(Text)
     taken_at: Mapped[datetime]
     uploaded: Mapped[bool] = mapped_column(default=False)
+    size: Mapped[int] = mapped_column(default=0)
+
+
+class CatalogueElement(Base):
+    """One element of the catalogue the server sent, in the order to inspect it."""
+
+    __tablename__ = "catalogue_elements"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    group: Mapped[str] = mapped_column(String(16))
+    name_sv: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    weight: Mapped[float]
+    unit: Mapped[str] = mapped_column(String(8))
+    position: Mapped[int]
+
+
+class OutboxEntry(Base):
+    """One revision of a finished inspection, frozen in its wire form, waiting for the server.
+
+    Written in the same transaction that finishes the inspection, so a crash can never
+    lose it; `acked_at` is set once the server has answered for it (accepted with every
+    photo, or refused), and rows are never deleted before that.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (UniqueConstraint("inspection_uuid", "revision", name="uq_outbox_revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_uuid: Mapped[str] = mapped_column(
+        ForeignKey("inspections.uuid", ondelete="RESTRICT")
+    )
+    revision: Mapped[int]
+    payload: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    acked_at: Mapped[datetime | None] = mapped_column(index=True)

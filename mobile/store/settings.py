@@ -12,6 +12,14 @@ from mobile.store.models import Setting
 class SettingKey(StrEnum):
     SERVER_URL = "server_url"
     DEVICE_TOKEN = "device_token"
+    DEVICE_NAME = "device_name"
+    INSPECTOR = "inspector"
+    REFERENCE_CURSOR = "reference_cursor"
+    CATALOGUE_VERSION = "catalogue_version"
+    # Set when the server refused the token: syncing stops until the tablet is enrolled again.
+    AUTH_ERROR = "auth_error"
+    LAST_SYNC_AT = "last_sync_at"
+    LAST_SYNC_ERROR = "last_sync_error"
 
 
 def setting_get(session: Session, key: SettingKey) -> str | None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
@@ -48,3 +49,17 @@ def xvfb_display() -> Iterator[str]:
 def window(xvfb_display: str, tmp_path: Path) -> WindowHarness:
     """Runs window driver scripts for this test; see `window_harness`."""
     return WindowHarness(xvfb_display, tmp_path / "window")
+
+
+# --- a live server for the sync client (the real Django app on a local port) ---
+
+
+@pytest.fixture
+def live(live_server: Any) -> Iterator[Any]:
+    """The live test server behind a TCP proxy the test can break, with three sites,
+    an inspector assigned to one of them, and a way to make enrollment codes."""
+    from live_sync import LiveSync
+
+    live_sync = LiveSync.create(live_server.url)
+    yield live_sync
+    live_sync.proxy.close()

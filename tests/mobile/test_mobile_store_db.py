@@ -80,6 +80,8 @@ def test_it_creates_a_new_store_at_the_latest_version(store_path: Path) -> None:
         "ratings",
         "photos",
         "rating_photos",
+        "catalogue_elements",
+        "outbox",
     }
 
 

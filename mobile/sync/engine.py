@@ -1,0 +1,225 @@
+"""One sync run: pull the reference data, upload photos, push the outbox, record answers.
+
+Every step commits before the next network call, so a run can die at any point (kill -9,
+battery, lost network) and the next run picks up where this one stopped: entries stay in
+the outbox until the server has answered for them, and resending what the server already
+stored only earns an `unchanged`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final, TypeVar
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from mobile.store import (
+    Inspection,
+    InspectionState,
+    OutboxEntry,
+    Photo,
+    SettingKey,
+    setting_get,
+    setting_set,
+)
+from mobile.store.outbox import outbox_ack, outbox_pending, outbox_recover
+from mobile.store.reference import reference_apply
+from mobile.store.types import now_utc
+from mobile.sync.api import SyncApi
+from mobile.sync.retry import Backoff, with_retries
+from shared.errors import Forbidden, Unauthorized
+from shared.sync import MAX_PUSH_BATCH, PushResult
+
+T = TypeVar("T")
+ACCEPTED: Final = frozenset({"created", "unchanged", "updated"})
+# A second round re-sends what the server said it lacked photos for, after uploading them.
+ROUNDS: Final = 2
+
+Progress = Callable[[str, int, int], None]
+"""`progress(phase, done, total)`; phases: `reference`, `photos`, `inspections`."""
+
+
+class SyncStopped(Exception):
+    """The server refused the device's credentials: syncing stops until it enrolls again."""
+
+
+class NotEnrolled(SyncStopped):
+    """There is no server or token on the device."""
+
+
+@dataclass
+class SyncReport:
+    sites: int = 0
+    photos_uploaded: int = 0
+    sent: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+    waiting_photos: int = 0
+
+
+def _no_progress(_phase: str, _done: int, _total: int) -> None:
+    pass
+
+
+def sync_run(
+    session_factory: sessionmaker[Session],
+    api: SyncApi,
+    *,
+    photos_dir: Path,
+    backoff: Backoff | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    progress: Progress = _no_progress,
+) -> SyncReport:
+    """Bring the device and the server level; raise `SyncStopped` on an auth refusal.
+
+    Network errors that outlast the backoff propagate; nothing is lost by them.
+    """
+    backoff = backoff or Backoff()
+    report = SyncReport()
+
+    def retried(call: Callable[[], T]) -> T:
+        return with_retries(call, backoff, sleep=sleep)
+
+    try:
+        with session_factory.begin() as session:
+            outbox_recover(session)
+            cursor = setting_get(session, SettingKey.REFERENCE_CURSOR)
+        progress("reference", 0, 1)
+        reference = retried(lambda: api.reference(cursor))
+        with session_factory.begin() as session:
+            reference_apply(session, reference)
+        report.sites = len(reference.sites)
+        progress("reference", 1, 1)
+        for _round in range(ROUNDS):
+            with session_factory.begin() as session:
+                pending = [(e.id, e.inspection_uuid, e.payload) for e in outbox_pending(session)]
+                _mark_sending(session, {uuid for _, uuid, _ in pending})
+            if not pending:
+                break
+            for start in range(0, len(pending), MAX_PUSH_BATCH):
+                batch = pending[start : start + MAX_PUSH_BATCH]
+                report.photos_uploaded += _upload_photos(
+                    session_factory, api, batch, photos_dir, retried, progress
+                )
+                results = retried(lambda batch=batch: api.push([p for _, _, p in batch]))
+                with session_factory.begin() as session:
+                    _record(session, [entry_id for entry_id, _, _ in batch], results, report)
+                report.sent += len(batch)
+                progress("inspections", min(start + len(batch), len(pending)), len(pending))
+        with session_factory.begin() as session:
+            setting_set(session, SettingKey.LAST_SYNC_AT, now_utc().isoformat())
+            setting_set(session, SettingKey.LAST_SYNC_ERROR, None)
+    except (Unauthorized, Forbidden) as refused:
+        with session_factory.begin() as session:
+            setting_set(session, SettingKey.AUTH_ERROR, refused.message)
+        raise SyncStopped(refused.message) from refused
+    finally:
+        with session_factory.begin() as session:
+            outbox_recover(session)
+    return report
+
+
+def _mark_sending(session: Session, uuids: set[str]) -> None:
+    if uuids:
+        session.execute(
+            update(Inspection)
+            .where(
+                Inspection.uuid.in_(uuids),
+                Inspection.state.in_([InspectionState.WAITING, InspectionState.WAITING_PHOTOS]),
+            )
+            .values(state=InspectionState.SENDING)
+        )
+
+
+def _photo_hashes(payload: str) -> list[str]:
+    ratings = json.loads(payload)["ratings"]
+    return sorted({sha for rating in ratings for sha in rating["photos"]})
+
+
+def _upload_photos(
+    session_factory: sessionmaker[Session],
+    api: SyncApi,
+    batch: Sequence[tuple[int, str, str]],
+    photos_dir: Path,
+    retried: Callable[[Callable[[], object]], object],
+    progress: Progress,
+) -> int:
+    wanted = sorted({sha for _, _, payload in batch for sha in _photo_hashes(payload)})
+    with session_factory() as session:
+        todo = session.scalars(
+            select(Photo).where(Photo.sha256.in_(wanted), Photo.uploaded.is_(False))
+        ).all()
+        files = [(photo.sha256, photo.path) for photo in todo]
+    uploaded = 0
+    for done, (sha256, path) in enumerate(files, start=1):
+
+        def upload(sha256: str = sha256, path: str = path) -> None:
+            if not api.photo_stored(sha256):
+                api.photo_put(sha256, (photos_dir / path).read_bytes())
+
+        retried(upload)
+        with session_factory.begin() as session:
+            session.execute(update(Photo).where(Photo.sha256 == sha256).values(uploaded=True))
+        uploaded += 1
+        progress("photos", done, len(files))
+    return uploaded
+
+
+def _refusal_reason(result: PushResult) -> str:
+    details = "; ".join(f"{e.field or '-'}: {e.message}" for e in result.errors)
+    return f"{result.status}: {details}" if details else result.status
+
+
+def _record(
+    session: Session, entry_ids: list[int], results: list[PushResult], report: SyncReport
+) -> None:
+    for entry_id, result in zip(entry_ids, results, strict=True):
+        report.statuses[result.status] = report.statuses.get(result.status, 0) + 1
+        entry = session.get_one(OutboxEntry, entry_id)
+        inspection = session.get_one(Inspection, entry.inspection_uuid)
+        current = entry.revision == inspection.revision and inspection.state in (
+            InspectionState.SENDING,
+            InspectionState.WAITING,
+            InspectionState.WAITING_PHOTOS,
+        )
+        entry.attempts += 1
+        if result.status in ACCEPTED and result.missing_photos:
+            # Accepted, but not done: upload the photos again and re-send.
+            session.execute(
+                update(Photo).where(Photo.sha256.in_(result.missing_photos)).values(uploaded=False)
+            )
+            entry.last_error = "missing photos: " + ", ".join(result.missing_photos)
+            if current:
+                inspection.state = InspectionState.WAITING_PHOTOS
+            report.waiting_photos += 1
+        elif result.status in ACCEPTED:
+            entry.last_error = None
+            outbox_ack(session, entry)
+            if current:
+                inspection.state = InspectionState.SYNCED
+                inspection.acked_revision = entry.revision
+                inspection.acked_hash = entry.content_hash
+                inspection.refusal_reason = None
+        else:
+            entry.last_error = _refusal_reason(result)
+            outbox_ack(session, entry)
+            if current:
+                inspection.state = InspectionState.REFUSED
+                inspection.refusal_reason = entry.last_error
+    session.flush()
+
+
+def api_for_store(
+    session_factory: sessionmaker[Session], **kwargs: object
+) -> SyncApi:  # pragma: no cover - trivial
+    """A client for the server and token the device was enrolled with."""
+    with session_factory() as session:
+        server = setting_get(session, SettingKey.SERVER_URL)
+        token = setting_get(session, SettingKey.DEVICE_TOKEN)
+    if not server or not token:
+        raise NotEnrolled("the tablet is not enrolled")
+    return SyncApi(server, token, **kwargs)  # type: ignore[arg-type]
