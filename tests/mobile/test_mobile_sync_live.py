@@ -246,3 +246,34 @@ def test_it_marks_withdrawn_sites_removed_but_keeps_their_inspections(
     with tablet.session_factory() as session:
         assert session.get_one(Site, "angeredsskolan").removed
         assert session.get_one(Inspection, uuid).state is InspectionState.DRAFT
+
+
+def test_it_syncs_in_a_background_thread_on_request(live: LiveSync, tablet: Tablet) -> None:
+    import threading
+
+    from mobile.sync.worker import SyncEvent, SyncWorker
+
+    tablet.enroll(live)
+    uuid = tablet.inspect("bergsjoskolan", GRADES)
+    events: list[SyncEvent] = []
+    finished = threading.Event()
+    threads: set[str] = set()
+
+    def listener(event: SyncEvent) -> None:
+        events.append(event)
+        threads.add(threading.current_thread().name)
+        if event.kind in ("done", "failed", "stopped"):
+            finished.set()
+
+    worker = SyncWorker(
+        tablet.session_factory, photos_dir=tablet.photos_dir, listener=listener, interval=None
+    )
+    worker.start()
+    worker.request()
+    assert finished.wait(30)
+    worker.stop()
+
+    assert threads == {"skolmiljo-sync"}
+    assert [e.kind for e in events][0] == "started" and events[-1].kind == "done"
+    assert ("inspections", 1, 1) in [(e.phase, e.done, e.total) for e in events]
+    assert live.server_inspections() == [(uuid, 1, 4)]
