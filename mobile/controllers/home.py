@@ -39,9 +39,8 @@ class HomeView:
     enrollment: str
     waiting: str
     sites: str
-    # Enrollment and site choice arrive in a later issue; until then the buttons show
-    # what is coming but cannot be pressed.
-    can_connect: bool = False
+    can_connect: bool = True
+    # Sites come with enrollment; without any there is nothing to choose.
     can_choose_site: bool = False
 
 
@@ -69,4 +68,5 @@ def home_view(summary: HomeSummary, tr: Translator) -> HomeView:
         enrollment=enrollment,
         waiting=tr.plural("home.waiting", summary.waiting_to_sync),
         sites=tr.plural("home.sites", summary.site_count),
+        can_choose_site=summary.site_count > 0,
     )

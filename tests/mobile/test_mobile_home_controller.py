@@ -128,4 +128,5 @@ def test_it_words_the_summary_for_the_screen(
     )
 
     assert (view.enrollment, view.waiting, view.sites) == expected
-    assert (view.can_connect, view.can_choose_site) == (False, False)
+    # Connecting is always possible (again, after a revoked token); choosing needs sites.
+    assert (view.can_connect, view.can_choose_site) == (True, sites > 0)
