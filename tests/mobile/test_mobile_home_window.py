@@ -41,7 +41,7 @@ def _assert_touch_friendly(report: dict[str, Any]) -> None:
         assert 0 <= x < 1280 and 0 <= y < 800, name
 
 
-def _run_home(window: WindowHarness, screenshot: str) -> DriverRun:
+def _run_home(window: WindowHarness, screenshot: str, has_sites: bool = False) -> DriverRun:
     run = window.run("home_screen", screenshot)
     assert run.report["window_size"] == [1280, 800]
     assert run.report["current_screen"] == "home"
@@ -49,16 +49,16 @@ def _run_home(window: WindowHarness, screenshot: str) -> DriverRun:
     assert run.report["window_title"] == TITLE
     assert run.report["title_label"]["text"] == TITLE
     assert (
-        run.report["connect_button"] | {"disabled": True, "text": "Anslut till server"}
+        run.report["connect_button"] | {"disabled": False, "text": "Anslut till server"}
         == (run.report["connect_button"])
     )
     assert (
-        run.report["choose_site_button"] | {"disabled": True, "text": "Välj skola"}
+        run.report["choose_site_button"] | {"disabled": not has_sites, "text": "Välj skola"}
         == (run.report["choose_site_button"])
     )
-    # The tap arrives at the button, but a disabled button neither fires nor navigates.
-    assert run.report["connect_tap"] == {"reached": True, "pressed": 0, "released": 0}
-    assert run.report["current_screen_after_tap"] == "home"
+    # The tap arrives at the button, fires once and opens the enroll screen.
+    assert run.report["connect_tap"] == {"reached": True, "pressed": 1, "released": 1}
+    assert run.report["current_screen_after_tap"] == "enroll"
     _assert_touch_friendly(run.report)
     _assert_looks_like_a_screen(run.screenshots[screenshot])
     return run
@@ -93,7 +93,7 @@ def test_it_shows_the_server_and_the_inspections_waiting_when_enrolled(
             inspection_create(session, site=site, state=state)
     close_store(factory)
 
-    run = _run_home(window, "home-enrolled")
+    run = _run_home(window, "home-enrolled", has_sites=True)
 
     assert run.report["enrollment_label"]["text"] == (
         "Ansluten till https://skolmiljo.goteborg.example"

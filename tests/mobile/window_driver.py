@@ -38,7 +38,7 @@ Scenario = Generator[int, None, None]
 
 # Label textures and layouts settle over a couple of frames after a change.
 SETTLE_FRAMES = 3
-WATCHDOG_SECONDS = 30.0
+WATCHDOG_SECONDS = float(os.environ.get("SKOLMILJO_WINDOW_WATCHDOG", "30"))
 
 
 class Driver:
@@ -50,6 +50,33 @@ class Driver:
 
     def settle(self, frames: int = SETTLE_FRAMES) -> Scenario:
         yield frames
+
+    def wait_until(
+        self,
+        condition: Callable[[], bool],
+        timeout: float = 20.0,
+        state: Callable[[], object] = lambda: None,
+    ) -> Scenario:
+        """Let frames pass until `condition()` holds (network work runs meanwhile);
+        on timeout the error shows `state()`."""
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"still waiting after {timeout} s: {state()!r}")
+            yield 1
+        yield from self.settle()
+
+    def type_text(self, widget: Widget, text: str) -> Scenario:
+        """Tap a text input to focus it, then type `text` as keyboard input."""
+        from kivy.core.window import Window
+
+        self.tap(widget)
+        yield from self.settle(2)
+        assert widget.focus, "the text input did not take the focus"
+        widget.select_all()
+        widget.delete_selection()
+        Window.dispatch("on_textinput", text)
+        yield from self.settle(2)
 
     def record(self, key: str, value: Any) -> None:
         self.report[key] = value
@@ -162,7 +189,13 @@ def drive(app: App, scenario: Callable[[Driver], Scenario]) -> None:
 
     # Runs once per frame, from the first frame after the window opened.
     ticker = Clock.schedule_interval(step, 0)
-    app.bind(on_start=lambda _app: Clock.schedule_once(start, 0))
+
+    def on_start(_app: App) -> None:
+        # Returns None: a true return value would stop the event, and the app's own
+        # on_start (which starts the sync worker) would never run.
+        Clock.schedule_once(start, 0)
+
+    app.bind(on_start=on_start)
     try:
         app.run()
     except Exception as error:  # a crash while building the app: report it too

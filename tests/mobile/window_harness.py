@@ -148,14 +148,15 @@ class WindowHarness:
             "SKOLMILJO_WINDOW_REPORT": str(report_path),
         }
 
-    def run(self, driver: str, *args: str) -> DriverRun:
-        """Run `drivers/<driver>.py` with `args`; fail with its log unless it succeeds."""
+    def run(self, driver: str, *args: str, env: dict[str, str] | None = None) -> DriverRun:
+        """Run `drivers/<driver>.py` with `args` (and extra `env`); fail with its log
+        unless it succeeds."""
         report_path = self.work_dir / f"{driver}-report.json"
         report_path.unlink(missing_ok=True)
         try:
             completed = subprocess.run(
                 [sys.executable, str(DRIVERS_DIR / f"{driver}.py"), *args],
-                env=self.environment(report_path),
+                env=self.environment(report_path) | (env or {}),
                 cwd=self.work_dir,
                 capture_output=True,
                 text=True,
