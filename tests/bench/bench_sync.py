@@ -44,6 +44,57 @@ def _records(site_code: str, version: str, codes: list[str]) -> list[dict[str, A
     ]
 
 
+def bulk_insert(records: list[dict[str, Any]], *, site: Any, user: Any) -> None:
+    """The server-side limit: the rows of `records` bulk-inserted, unvalidated.
+
+    Under the same paused collector as the endpoint's push, so that a ratio compares the
+    work done, not when Python's collector happens to run. Also used by bench_mobile.
+    """
+    from django.db import transaction
+
+    from server.core.bulk import insert_rows
+    from server.core.memory import collector_paused
+    from server.inspections.models import Inspection, Rating
+
+    with collector_paused(), transaction.atomic():
+        rows = Inspection.objects.bulk_create(
+            Inspection(
+                uuid=rec["uuid"],
+                revision=1,
+                site=site,
+                inspector=user,
+                catalogue_version=rec["catalogue_version"],
+                started_at=rec["started_at"],
+                finished_at=rec["finished_at"],
+                content_hash="0" * 64,
+            )
+            for rec in records
+        )
+        insert_rows(
+            Rating,
+            (
+                {
+                    "inspection_id": row.pk,
+                    "site_id": site.pk,
+                    "element": r["element"],
+                    "location": "",
+                    "grade": r["grade"],
+                    "urgency": None,
+                    "note": r["note"],
+                    "quantity": r["quantity"],
+                    "estimated_cost_sek": 0.0,
+                    "observed_at": datetime.fromisoformat(r["observed_at"]),
+                    "lat": 57.7,
+                    "lon": 11.9,
+                    "accuracy_m": 5.0,
+                    "photos": r["photos"],
+                }
+                for rec, row in zip(records, rows, strict=True)
+                for r in rec["ratings"]
+            ),
+        )
+
+
 def _timed(fn: Any) -> float:
     from server.inspections.models import Inspection
 
@@ -57,12 +108,9 @@ def _timed(fn: Any) -> float:
 
 def run() -> list[Result]:
     from django.contrib.auth.models import Group, User
-    from django.db import transaction
     from django.test import Client
 
     from server.accounts.services import device_enroll, enrollment_code_create
-    from server.core.bulk import insert_rows
-    from server.core.memory import collector_paused
     from server.inspections.models import Inspection, Rating
     from server.schools.models import District, Site
     from shared.catalogue import load_catalogue
@@ -128,45 +176,7 @@ def run() -> list[Result]:
                 )
 
     def raw_bulk() -> None:
-        # Under the same paused collector as the endpoint's push, so that the ratio
-        # compares the work done, not when Python's collector happens to run.
-        with collector_paused(), transaction.atomic():
-            rows = Inspection.objects.bulk_create(
-                Inspection(
-                    uuid=rec["uuid"],
-                    revision=1,
-                    site=site,
-                    inspector=user,
-                    catalogue_version=rec["catalogue_version"],
-                    started_at=rec["started_at"],
-                    finished_at=rec["finished_at"],
-                    content_hash="0" * 64,
-                )
-                for rec in records
-            )
-            insert_rows(
-                Rating,
-                (
-                    {
-                        "inspection_id": row.pk,
-                        "site_id": site.pk,
-                        "element": r["element"],
-                        "location": "",
-                        "grade": r["grade"],
-                        "urgency": None,
-                        "note": r["note"],
-                        "quantity": r["quantity"],
-                        "estimated_cost_sek": 0.0,
-                        "observed_at": datetime.fromisoformat(r["observed_at"]),
-                        "lat": 57.7,
-                        "lon": 11.9,
-                        "accuracy_m": 5.0,
-                        "photos": [],
-                    }
-                    for rec, row in zip(records, rows, strict=True)
-                    for r in rec["ratings"]
-                ),
-            )
+        bulk_insert(records, site=site, user=user)
 
     # Alternate the two fast ones so both see the same machine; keep each one's best.
     _timed(endpoint)  # warm-up: the first request builds URL and schema caches
