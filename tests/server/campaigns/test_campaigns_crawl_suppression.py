@@ -94,9 +94,9 @@ def crawl(client: Client) -> dict[str, str]:
                 continue
             absolute = urljoin(url, link.replace("&amp;", "&"))
             parts = urlsplit(absolute)
-            if parts.netloc and parts.netloc not in {"testserver"}:
-                if not absolute.startswith(settings.PUBLIC_URL):
-                    continue
+            outside = parts.netloc not in {"", "testserver"}
+            if outside and not absolute.startswith(settings.PUBLIC_URL):
+                continue
             local = parts.path + (f"?{parts.query}" if parts.query else "")
             if not local.startswith(SKIP) and local not in seen:
                 queue.append(local)
