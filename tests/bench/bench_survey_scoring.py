@@ -134,7 +134,9 @@ def _naive(unit_ids: list[int]) -> None:
         for (index, _), values in per_response.items():
             scores[index].append(sum(values) / len(values) * 10 / 3)
         for index, s in scores.items():
-            rows.append((unit_id, group, index, len(s), math.fsum(s), math.fsum(x * x for x in s)))
+            rows.append(
+                (unit_id, "pupils", index, len(s), math.fsum(s), math.fsum(x * x for x in s))
+            )
     frame = pd.DataFrame(
         rows, columns=["unit", "group", "index", "respondents", "score_sum", "score_sumsq"]
     )
