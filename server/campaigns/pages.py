@@ -68,6 +68,8 @@ def results(request: HttpRequest) -> HttpResponse:
     refused = _planner_only(request)
     if refused:
         return refused
+    site = request.GET.get("site") or None
+    unit_ids = selectors.unit_ids_of_site(site_code=site) if site else None
     city = [
         {**row, "iqr": (row["q3"] - row["q1"]) if row["units"] else None}
         for row in selectors.city_results()
@@ -76,7 +78,8 @@ def results(request: HttpRequest) -> HttpResponse:
         request,
         "campaigns/results.html",
         {
-            "survey_results": selectors.unit_results(),
+            "survey_results": selectors.unit_results(unit_ids=unit_ids),
+            "site": site,
             "survey_threshold": selectors.threshold(),
             "city": city,
             "synthetic": selectors.any_synthetic(),

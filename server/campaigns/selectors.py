@@ -220,6 +220,8 @@ def site_survey_results(*, site: Site) -> dict[str, Any]:
     return {
         "survey_results": unit_results(unit_ids=unit_ids),
         "survey_threshold": threshold(),
+        # The site's own page needs no links to the site's results.
+        "survey_hide_site_links": True,
         "survey_synthetic": Response.objects.filter(
             campaign__unit_id__in=unit_ids, synthetic=True
         ).exists(),
