@@ -233,6 +233,9 @@ def _step(
             ],
             "rcode": code,
             "last": target == len(parts),
+            # On the last part, say so if earlier parts left statements unanswered.
+            "missing": target == len(parts)
+            and any(item.code not in answers for part in parts[:-1] for item in part.items),
         },
     )
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.test.utils import override_settings
 
 from server.campaigns.models import Answer, RespondentCode, Response
+from server.campaigns.ratelimit import Rate, parse_rate
 from surveys.questionnaire import load_questionnaire, ui_text
 from tests.server.campaigns.campaign_factories import make_campaign
 
@@ -69,6 +72,11 @@ def test_it_carries_answers_between_parts_and_stores_them_without_identity() -> 
     assert Answer.objects.filter(response=stored).count() == 24
     thanks = client.get(done["Location"])
     assert "Tack för dina svar!" in thanks.content.decode()
+    # Neither the address nor the browser is anywhere in the database.
+    everything = StringIO()
+    call_command("dumpdata", stdout=everything)
+    assert "10.1.2.3" not in everything.getvalue()
+    assert "Sentinel-Agent" not in everything.getvalue()
 
 
 def test_it_refuses_a_reused_one_time_code_politely() -> None:
@@ -123,3 +131,31 @@ def test_it_limits_submissions_per_campaign_and_address_not_per_address() -> Non
     # Another campaign behind the same address, and another address, are not blocked.
     assert submit(school, second.code).status_code == 303
     assert submit(Client(REMOTE_ADDR="10.9.9.8"), first.code).status_code == 303
+
+
+def test_it_says_on_the_last_part_when_statements_are_unanswered() -> None:
+    campaign = make_campaign()
+    last = Client().post(
+        f"/s/{campaign.code}", {"lang": "sv", "step": "5", "action": "next", "a_air_fresh": "1"}
+    )
+    assert "Del 6 av 6" in last.content.decode()
+    assert "Några frågor saknar svar" in last.content.decode()
+    full = {**all_answers("pupils"), "lang": "sv", "step": "5", "action": "next"}
+    assert (
+        "Några frågor saknar svar"
+        not in Client().post(f"/s/{campaign.code}", full).content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("rate", "expected"),
+    [("300/h", Rate(300, 3600)), ("10/m", Rate(10, 60)), ("5/2d", Rate(5, 172800))],
+)
+def test_it_reads_the_rate_setting(rate: str, expected: Rate) -> None:
+    assert parse_rate(rate) == expected
+
+
+@pytest.mark.parametrize("rate", ["", "300", "x/h", "10/w"])
+def test_it_refuses_a_rate_setting_it_cannot_read(rate: str) -> None:
+    with pytest.raises(ValueError, match="N/s, N/m, N/h or N/d"):
+        parse_rate(rate)
