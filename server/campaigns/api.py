@@ -7,14 +7,15 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router, Status
 
 from server.accounts.auth import planner_auth
 from server.campaigns import exports, poster, selectors, services
-from server.campaigns.models import Campaign
+from server.campaigns.models import Campaign, RespondentCode, Response
 from server.campaigns.schemas import (
     CampaignIn,
     CampaignOut,
@@ -57,13 +58,21 @@ def campaign_out(campaign: Campaign) -> dict[str, Any]:
     }
 
 
+def _count(model: Any, **filters: Any) -> Subquery:
+    # One subquery per count: joining responses and codes at once would multiply rows.
+    rows = model.objects.filter(campaign=OuterRef("pk"), **filters).order_by()
+    return Subquery(
+        rows.values("campaign").annotate(n=Count("pk")).values("n"), output_field=IntegerField()
+    )
+
+
 def campaigns_annotated() -> Any:
     return (
         Campaign.objects.select_related("unit")
         .annotate(
-            n_responses=Count("responses", distinct=True),
-            n_codes=Count("codes", distinct=True),
-            n_unused=Count("codes", filter=Q(codes__used=False), distinct=True),
+            n_responses=Coalesce(_count(Response), 0),
+            n_codes=Coalesce(_count(RespondentCode), 0),
+            n_unused=Coalesce(_count(RespondentCode, used=False), 0),
         )
         .order_by("-opens_on", "unit__name", "respondent_group")
     )
