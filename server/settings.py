@@ -218,6 +218,8 @@ ENROLL_RATE = os.environ.get("SKOLMILJO_ENROLL_RATE", "10/m")
 SURVEY_SUBMIT_RATE = os.environ.get("SKOLMILJO_SURVEY_SUBMIT_RATE", "300/h")
 # Fewest respondents a group (and an index within it) needs before any result is shown.
 SURVEY_SUPPRESSION_THRESHOLD = int(os.environ.get("SKOLMILJO_SURVEY_THRESHOLD", 5))
+if SURVEY_SUPPRESSION_THRESHOLD < 2:  # an interval needs two respondents; 1 would show one
+    raise ImproperlyConfigured("SKOLMILJO_SURVEY_THRESHOLD must be at least 2.")
 PHOTO_MAX_BYTES = int(os.environ.get("SKOLMILJO_PHOTO_MAX_BYTES", 15 * 1024 * 1024))
 # Tablet clocks drift; observations further in the future than this are refused.
 SYNC_CLOCK_TOLERANCE_SECONDS = int(os.environ.get("SKOLMILJO_SYNC_CLOCK_TOLERANCE", 600))
