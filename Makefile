@@ -37,6 +37,7 @@ serve: $(VENV)/.base
 	@echo "  Planners: http://$(HOST):$(PORT)/dashboard/"
 	@echo "  Admin:    http://$(HOST):$(PORT)/admin/"
 	@echo "  API docs: http://$(HOST):$(PORT)/api/v1/docs"
+	@echo "  Survey:   http://$(HOST):$(PORT)/s/ENKAT6  (the demo's open pupils' survey; campaigns at /enkater/)"
 	@echo "  Sign-ins: admin / skolmiljo-admin, planner / skolmiljo-planner, inspector / skolmiljo-inspector"
 	@echo "  (stop with Ctrl-C)"
 	$(DEMO_ENV) $(PY) manage.py runserver --noreload $(HOST):$(PORT)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from server.accounts.api import router as accounts_router
+from server.campaigns.api import router as campaigns_router
 from server.core.errors import install_error_handlers
 from server.inspections.photo_api import router as photo_router
 from server.inspections.read_api import router as inspection_read_router
@@ -20,7 +21,8 @@ api = NinjaAPI(
         "one JSON shape: `{code, message, details: [{field, message}]}`.\n\n"
         "Who may call what: reference reads (sites, units, districts) are public; the sync "
         "endpoints take a tablet's `Authorization: Bearer <device token>`; inspection and "
-        "photo reads take a planner's or administrator's signed-in session."
+        "photo reads, survey campaigns and survey results take a planner's or administrator's "
+        "signed-in session. The survey form itself is public, at /s/<campaign code>."
     ),
     urls_namespace="api-v1",
 )
@@ -31,3 +33,4 @@ api.add_router("/", sync_router)
 api.add_router("/", photo_router)
 api.add_router("/", inspection_read_router)
 api.add_router("/", planning_router)
+api.add_router("/", campaigns_router)

@@ -213,6 +213,13 @@ ENROLLMENT_CODE_HOURS = int(os.environ.get("SKOLMILJO_ENROLLMENT_CODE_HOURS", 24
 # Enrollment attempts per client address ("N/s|m|h|d"): slows code guessing, lets an
 # office enroll a shelf of tablets. Counted in Django's cache (per process by default).
 ENROLL_RATE = os.environ.get("SKOLMILJO_ENROLL_RATE", "10/m")
+# Survey submissions per campaign and client address ("N/s|m|h|d"), counted in the cache:
+# class-sized, because a whole class answers from behind one school router.
+SURVEY_SUBMIT_RATE = os.environ.get("SKOLMILJO_SURVEY_SUBMIT_RATE", "300/h")
+# Fewest respondents a group (and an index within it) needs before any result is shown.
+SURVEY_SUPPRESSION_THRESHOLD = int(os.environ.get("SKOLMILJO_SURVEY_THRESHOLD", 5))
+if SURVEY_SUPPRESSION_THRESHOLD < 2:  # an interval needs two respondents; 1 would show one
+    raise ImproperlyConfigured("SKOLMILJO_SURVEY_THRESHOLD must be at least 2.")
 PHOTO_MAX_BYTES = int(os.environ.get("SKOLMILJO_PHOTO_MAX_BYTES", 15 * 1024 * 1024))
 # Tablet clocks drift; observations further in the future than this are refused.
 SYNC_CLOCK_TOLERANCE_SECONDS = int(os.environ.get("SKOLMILJO_SYNC_CLOCK_TOLERANCE", 600))

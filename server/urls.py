@@ -7,6 +7,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from server.api import api
+from server.campaigns import pages as campaign_pages
+from server.campaigns import views as survey_views
 from server.pages.views import dashboard, dashboard_map, favicon, home
 
 admin.site.site_header = "Skolmiljö – administration"
@@ -24,6 +26,12 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The public survey form: the campaign's code is the whole address (QR codes, posters).
+    path("s/<str:code>", survey_views.survey, name="survey"),
+    path("s/<str:code>/tack", survey_views.thanks, name="survey-thanks"),
+    path("enkater/", campaign_pages.campaign_list, name="campaigns"),
+    path("enkater/resultat/", campaign_pages.results, name="survey-results"),
+    path("enkater/<str:code>/", campaign_pages.campaign_detail, name="campaign-detail"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

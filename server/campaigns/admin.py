@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from server.campaigns.models import Answer, Campaign, Response
+from server.campaigns.models import Answer, Campaign, ImportedResult, Response
 
 
 @admin.register(Campaign)
@@ -47,3 +47,11 @@ class ResponseAdmin(admin.ModelAdmin):
     search_fields = ["campaign__code", "campaign__unit__name"]
     raw_id_fields = ["campaign"]
     inlines = [AnswerInline]
+
+
+@admin.register(ImportedResult)
+class ImportedResultAdmin(admin.ModelAdmin):
+    list_display = ["unit", "respondent_group", "index", "mean", "respondents", "source"]
+    list_filter = ["respondent_group", "index", "source"]
+    search_fields = ["unit__name", "unit__code"]
+    raw_id_fields = ["unit"]

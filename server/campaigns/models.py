@@ -81,3 +81,53 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item}={self.value}"
+
+
+class RespondentCode(models.Model):
+    """A one-time code printed on a slip and handed out in class: it lets one response in.
+
+    Which response a code let in is not recorded, so slips handed out by name cannot be
+    traced to answers; only whether the code has been spent.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="codes")
+    code = models.CharField(max_length=16)
+    used = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "engångskod"
+        verbose_name_plural = "engångskoder"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "code"], name="respondent_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.code}/{self.code}"
+
+
+class ImportedResult(models.Model):
+    """An official survey result (Skolenkäten, a regional survey) read from a spreadsheet.
+
+    One row per unit, respondent group and index: the published index 0-10 and number
+    of answers. `mean` is null where the source suppressed the value.
+    """
+
+    unit = models.ForeignKey(SchoolUnit, on_delete=models.CASCADE, related_name="imported_results")
+    respondent_group = models.CharField(max_length=10, choices=Campaign.Group.choices)
+    index = models.CharField(max_length=40)
+    mean = models.FloatField(null=True, blank=True)
+    respondents = models.PositiveIntegerField(null=True, blank=True)
+    source = models.CharField(max_length=200, help_text="File the row came from.")
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "importerat enkätresultat"
+        verbose_name_plural = "importerade enkätresultat"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "respondent_group", "index"], name="imported_result_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.respondent_group} {self.index}"

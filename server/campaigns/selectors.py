@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-import pandas as pd
-from django.db import connection
+import math
+from typing import Any
 
-from surveys.scoring import AGGREGATE_COLUMNS
+import pandas as pd
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count
+
+from server.campaigns.models import Campaign, ImportedResult, Response
+from server.schools.models import SchoolUnit, Site
+from surveys.questionnaire import load_common, localize
+from surveys.scoring import (
+    AGGREGATE_COLUMNS,
+    KEYS,
+    SCORED_COLUMNS,
+    THRESHOLD_DEFAULT,
+    city_distribution,
+    score_indices,
+)
 
 # surveys.scoring.AGGREGATE_SQL over this project's tables: per unit, respondent group and
 # index, the number of respondents and the sum and sum of squares of their 0-10 scores.
@@ -36,3 +51,186 @@ def survey_aggregates() -> pd.DataFrame:
         frame[column] = frame[column].astype(float)
     frame["respondents"] = frame["respondents"].astype(int)
     return frame
+
+
+def imported_aggregates() -> pd.DataFrame:
+    """Imported official results as aggregate rows (`AGGREGATE_COLUMNS`), by unit id.
+
+    A published index of n answers becomes n respondents with that mean and no spread of
+    its own (the scoring then floors its uncertainty at the pooled within-unit spread). A
+    result the source suppressed (no index) counts as 0 respondents: never shown.
+    """
+    rows = ImportedResult.objects.values_list(
+        "unit_id", "respondent_group", "index", "respondents", "mean"
+    )
+    records = []
+    for unit, group, index, n, mean in rows:
+        if mean is None or not n:
+            records.append((unit, group, index, 0, 0.0, 0.0))
+        else:
+            records.append((unit, group, index, int(n), mean * n, mean * mean * n))
+    frame = pd.DataFrame.from_records(records, columns=list(AGGREGATE_COLUMNS))
+    frame["respondents"] = frame["respondents"].astype(int)
+    return frame
+
+
+def result_aggregates() -> pd.DataFrame:
+    """Our own campaigns' aggregates, plus imported results for every (unit, group, index)
+    that no campaign of ours has answers for."""
+    own = survey_aggregates()
+    imported = imported_aggregates()
+    if imported.empty:
+        return own
+    if own.empty:
+        return imported
+    keys = list(KEYS)
+    taken = pd.MultiIndex.from_frame(own[keys])
+    fresh = imported[~pd.MultiIndex.from_frame(imported[keys]).isin(taken)]
+    return pd.concat([own, fresh], ignore_index=True)
+
+
+def threshold() -> int:
+    return int(getattr(settings, "SURVEY_SUPPRESSION_THRESHOLD", THRESHOLD_DEFAULT))
+
+
+def scored_results() -> pd.DataFrame:
+    """Every (unit id, group, index) scored: suppression, interval, raw and shrunk values."""
+    aggregates = result_aggregates()
+    if aggregates.empty:
+        return pd.DataFrame(columns=list(SCORED_COLUMNS))
+    pupils = dict(SchoolUnit.objects.filter(pupils__gt=0).values_list("id", "pupils"))
+    scored = score_indices(aggregates, threshold=threshold())
+    # A response rate only means something for pupils: parents' answers per pupil is not one.
+    rate = scored["respondents"] / scored["unit"].map(pupils).astype(float)
+    scored["response_rate"] = rate.where(scored["group"] == "pupils")
+    return scored
+
+
+def _round(value: Any, digits: int = 2) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return round(number, digits) if math.isfinite(number) else None
+
+
+def _group_respondents() -> dict[tuple[int, str], int]:
+    """Distinct respondents per (unit id, group) in our own campaigns."""
+    rows = (
+        Response.objects.values("campaign__unit_id", "campaign__respondent_group")
+        .annotate(n=Count("id"))
+        .values_list("campaign__unit_id", "campaign__respondent_group", "n")
+    )
+    return {(unit, group): n for unit, group, n in rows}
+
+
+def unit_results(*, unit_ids: list[int] | None = None) -> list[dict[str, Any]]:
+    """Results per unit and respondent group, ready for a page or the API.
+
+    A suppressed group or index carries `suppressed: True` and no number at all, not
+    even its respondent count: only "too few answers".
+    """
+    scored = scored_results()
+    if unit_ids is not None:
+        scored = scored[scored["unit"].isin(set(unit_ids))]
+    if scored.empty:
+        return []
+    units = {
+        u.id: u
+        for u in SchoolUnit.objects.filter(id__in=scored["unit"].unique().tolist()).select_related(
+            "site"
+        )
+    }
+    per_group = _group_respondents()
+    limit = threshold()
+    common = load_common()
+    out = []
+    for (unit_id, group), rows in scored.groupby(["unit", "group"], sort=False):
+        unit = units[unit_id]
+        respondents = per_group.get((unit_id, group))
+        if respondents is None:  # imported only: the largest index count stands for the group
+            respondents = int(rows["respondents"].max())
+        group_suppressed = respondents < limit
+        indices = []
+        for row in rows.sort_values("index").itertuples():
+            hidden = group_suppressed or bool(row.suppressed)
+            indices.append(
+                {
+                    "index": row.index,
+                    "name": localize(common.indices[row.index].name, "sv")
+                    if row.index in common.indices
+                    else row.index,
+                    "suppressed": hidden,
+                    "respondents": None if hidden else int(row.respondents),
+                    "raw": None if hidden else _round(row.mean),
+                    "ci_low": None if hidden else _round(row.ci_low),
+                    "ci_high": None if hidden else _round(row.ci_high),
+                    "shrunk": None if hidden else _round(row.shrunk),
+                    "city_mean": None if hidden else _round(row.city_mean),
+                    "response_rate": None if hidden else _round(row.response_rate, 3),
+                }
+            )
+        out.append(
+            {
+                "unit": unit.code,
+                "unit_name": unit.name,
+                "site": unit.site.code,
+                "site_name": unit.site.name,
+                "group": group,
+                "group_label": dict(Campaign.Group.choices).get(group, group),
+                "suppressed": group_suppressed,
+                "respondents": None if group_suppressed else respondents,
+                "response_rate": None
+                if group_suppressed or group != "pupils" or not unit.pupils
+                else round(respondents / unit.pupils, 3),
+                "indices": indices,
+            }
+        )
+    out.sort(key=lambda r: (r["site_name"], r["unit_name"], r["group"]))
+    return out
+
+
+def city_results() -> list[dict[str, Any]]:
+    """Per group and index: how the shown units' raw means spread across the city."""
+    scored = scored_results()
+    if scored.empty:
+        return []
+    frame = city_distribution(scored)
+    common = load_common()
+    return [
+        {
+            "group": row.group,
+            "index": row.index,
+            "name": localize(common.indices[row.index].name, "sv")
+            if row.index in common.indices
+            else row.index,
+            "units": int(row.units),
+            "mean": _round(row.mean),
+            "q1": _round(row.q1),
+            "median": _round(row.median),
+            "q3": _round(row.q3),
+        }
+        for row in frame.itertuples()
+    ]
+
+
+def site_survey_results(*, site: Site) -> dict[str, Any]:
+    """The context of `campaigns/_survey_results.html` for one site's page."""
+    unit_ids = list(site.units.values_list("id", flat=True))
+    return {
+        "survey_results": unit_results(unit_ids=unit_ids),
+        "survey_threshold": threshold(),
+        # The site's own page needs no links to the site's results.
+        "survey_hide_site_links": True,
+        "survey_synthetic": Response.objects.filter(
+            campaign__unit_id__in=unit_ids, synthetic=True
+        ).exists(),
+    }
+
+
+def unit_ids_of_site(*, site_code: str) -> list[int]:
+    return list(SchoolUnit.objects.filter(site__code=site_code).values_list("id", flat=True))
+
+
+def any_synthetic() -> bool:
+    return Response.objects.filter(synthetic=True).exists()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
+from django.utils import timezone
 
 from server.campaigns.models import Answer, Campaign, Response
 from server.core.roles import INSPECTOR, PLANNER
@@ -232,7 +234,7 @@ def _load_campaigns(
     Response.objects.filter(synthetic=True).delete()
     Campaign.objects.filter(synthetic=True).delete()
     questionnaires = load_all()
-    taken = set(Campaign.objects.values_list("code", flat=True))
+    taken = set(Campaign.objects.values_list("code", flat=True)) | {DEMO_CAMPAIGN_CODE}
     unit_ids = dict(SchoolUnit.objects.values_list("code", "id"))
     units = [(site, unit) for site in sites for unit in site.units]
     n_campaigns = n_responses = n_answers = 0
@@ -266,4 +268,28 @@ def _load_campaigns(
             n_responses += len(responses)
             n_answers += len(answers)
         progress("Survey campaigns and answers (synthetic)", n, len(units))
+    _fix_demo_campaign()
     return n_campaigns, n_responses, n_answers
+
+
+DEMO_CAMPAIGN_CODE = "ENKAT6"
+"""The demo's one known public code: README and `make serve` link to /s/ENKAT6."""
+
+
+def _fix_demo_campaign() -> None:
+    """Give one pupils' campaign the known code, open from today for a year, so the
+    demo's survey link works whenever the demo is loaded."""
+    if Campaign.objects.filter(code=DEMO_CAMPAIGN_CODE, synthetic=False).exists():
+        return
+    campaign = (
+        Campaign.objects.filter(synthetic=True, questionnaire="pupils")
+        .order_by("unit__name", "id")
+        .first()
+    )
+    if campaign is None:
+        return
+    today = timezone.localdate()
+    campaign.code = DEMO_CAMPAIGN_CODE
+    campaign.opens_on = min(campaign.opens_on, today)
+    campaign.closes_on = max(campaign.closes_on, today + timedelta(days=365))
+    campaign.save(update_fields=["code", "opens_on", "closes_on"])

@@ -9,7 +9,7 @@ import pandas as pd
 from django.conf import settings
 from django.db.models import F, Q
 
-from server.campaigns.selectors import survey_aggregates
+from server.campaigns.selectors import result_aggregates
 from server.inspections.selectors import latest_ratings
 from server.schools.models import SchoolUnit, Site
 from surveys.scoring import THRESHOLD_DEFAULT, score_indices
@@ -118,7 +118,7 @@ def load_experience(*, site_ids: list[int]) -> pd.DataFrame:
     into their site weighted by pupils.
     """
     columns = ["site", "group", "index_mean", "respondents"]
-    aggregates = survey_aggregates()
+    aggregates = result_aggregates()
     if aggregates.empty:
         return pd.DataFrame(columns=columns)
     units = pd.DataFrame.from_records(

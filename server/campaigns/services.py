@@ -1,0 +1,209 @@
+"""Writes for survey campaigns: opening one, its one-time codes, and anonymous responses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from server.campaigns import codes
+from server.campaigns.models import Answer, Campaign, RespondentCode, Response
+from server.schools.models import SchoolUnit
+from shared.errors import AppError, Conflict, ErrorDetail, InvalidInput, NotFound
+from surveys.questionnaire import ANSWER_VALUES, QuestionnaireError, load_questionnaire
+
+MAX_RESPONDENT_CODES = 1000
+
+
+class CampaignClosed(AppError):
+    """The campaign exists but does not take answers today (not yet open, or closed)."""
+
+    status = 410
+    code = "campaign_closed"
+
+
+class CodeUsed(Conflict):
+    code = "code_used"
+
+
+class CodeInvalid(InvalidInput):
+    code = "code_invalid"
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def campaign_is_open(campaign: Campaign, *, on: date | None = None) -> bool:
+    day = on or today()
+    return campaign.opens_on <= day <= campaign.closes_on
+
+
+def questionnaire_for(*, unit: SchoolUnit, respondent_group: str) -> str:
+    """The questionnaire that fits a unit and group: the short one for units up to year 3."""
+    if respondent_group == Campaign.Group.PARENTS:
+        return "parents"
+    return "pupils_young" if unit.year_to <= 3 else "pupils"
+
+
+@dataclass(frozen=True)
+class CampaignIn:
+    unit_code: str
+    respondent_group: str
+    opens_on: date
+    closes_on: date
+    questionnaire: str = ""
+    years: str = ""
+    respondent_codes: int = 0
+
+
+def campaign_create(*, data: CampaignIn, code: str | None = None) -> Campaign:
+    """Open a campaign; InvalidInput, field by field, for anything that does not fit."""
+    problems: list[ErrorDetail] = []
+    unit = SchoolUnit.objects.filter(code=data.unit_code).first()
+    if unit is None:
+        problems.append(ErrorDetail(field="unit", message="Okänd skolenhet / unknown school unit."))
+    if data.respondent_group not in Campaign.Group.values:
+        problems.append(
+            ErrorDetail(field="respondent_group", message="Välj elever eller vårdnadshavare.")
+        )
+    if data.closes_on < data.opens_on:
+        problems.append(
+            ErrorDetail(
+                field="closes_on", message="Slutdatum före startdatum / closes before it opens."
+            )
+        )
+    if not 0 <= data.respondent_codes <= MAX_RESPONDENT_CODES:
+        problems.append(
+            ErrorDetail(
+                field="respondent_codes", message=f"0 till {MAX_RESPONDENT_CODES} engångskoder."
+            )
+        )
+    key = data.questionnaire
+    if unit is not None and not problems:
+        key = key or questionnaire_for(unit=unit, respondent_group=data.respondent_group)
+        try:
+            questionnaire = load_questionnaire(key)
+        except QuestionnaireError:
+            problems.append(ErrorDetail(field="questionnaire", message="Okänd enkät."))
+        else:
+            if questionnaire.respondent_group != data.respondent_group:
+                problems.append(
+                    ErrorDetail(
+                        field="questionnaire",
+                        message="Enkäten är för en annan svarsgrupp / for another group.",
+                    )
+                )
+    if problems:
+        raise InvalidInput(
+            "Kampanjen kunde inte öppnas / the campaign has invalid values.", problems
+        )
+    assert unit is not None
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            code=code
+            or codes.new_code(
+                codes.CAMPAIGN_CODE_LENGTH,
+                taken=lambda c: Campaign.objects.filter(code=c).exists(),
+            ),
+            questionnaire=key,
+            unit=unit,
+            respondent_group=data.respondent_group,
+            years=data.years,
+            opens_on=data.opens_on,
+            closes_on=data.closes_on,
+        )
+        if data.respondent_codes:
+            respondent_codes_add(campaign=campaign, count=data.respondent_codes)
+    return campaign
+
+
+def respondent_codes_add(*, campaign: Campaign, count: int) -> list[str]:
+    """Add `count` fresh one-time codes to the campaign; returns them."""
+    existing = set(campaign.codes.values_list("code", flat=True))
+    fresh: list[str] = []
+    while len(fresh) < count:
+        code = codes.new_code(codes.RESPONDENT_CODE_LENGTH)
+        if code not in existing:
+            existing.add(code)
+            fresh.append(code)
+    RespondentCode.objects.bulk_create(
+        [RespondentCode(campaign=campaign, code=code) for code in fresh]
+    )
+    return fresh
+
+
+def campaign_get(*, code: str) -> Campaign:
+    campaign = Campaign.objects.select_related("unit").filter(code=codes.normalize(code)).first()
+    if campaign is None:
+        raise NotFound("Okänd enkät / unknown survey.")
+    return campaign
+
+
+def answers_check(
+    *, campaign: Campaign, answers: Mapping[str, int | None]
+) -> dict[str, int | None]:
+    """The answers if every item is the campaign's and every value 0..3 or None."""
+    questionnaire = load_questionnaire(campaign.questionnaire)
+    items = questionnaire.item_index()
+    problems = [
+        ErrorDetail(field=f"answers.{item}", message="Okänt påstående / unknown item.")
+        for item in answers
+        if item not in items
+    ]
+    problems += [
+        ErrorDetail(field=f"answers.{item}", message="Svaret ska vara 0-3 eller tomt.")
+        for item, value in answers.items()
+        if value is not None and (isinstance(value, bool) or value not in ANSWER_VALUES)
+    ]
+    if problems:
+        raise InvalidInput("Svaren har ogiltiga värden / invalid answers.", problems)
+    return dict(answers)
+
+
+def response_submit(
+    *,
+    campaign: Campaign,
+    answers: Mapping[str, int | None],
+    language: str,
+    respondent_code: str = "",
+    on: date | None = None,
+) -> Response:
+    """Store one anonymous response: its answers, its language and the day, nothing else.
+
+    A campaign with one-time codes takes a response only with an unused code of its own,
+    spent in the same transaction (a conditional UPDATE, so two phones with one code
+    cannot both get in).
+    """
+    day = on or today()
+    if not campaign_is_open(campaign, on=day):
+        raise CampaignClosed("Enkäten tar inte emot svar / the survey is closed.")
+    checked = answers_check(campaign=campaign, answers=answers)
+    index_of = load_questionnaire(campaign.questionnaire).item_index()
+    with transaction.atomic():
+        if campaign.codes.exists():
+            code = codes.normalize(respondent_code)
+            known = RespondentCode.objects.filter(campaign=campaign, code=code)
+            if not code or not known.exists():
+                raise CodeInvalid(
+                    "Koden finns inte / unknown code.",
+                    [ErrorDetail(field="respondent_code", message="Okänd kod.")],
+                )
+            if known.filter(used=False).update(used=True) != 1:
+                raise CodeUsed("Koden har redan använts / the code has been used.")
+        response = Response.objects.create(
+            campaign=campaign, submitted_on=day, language=language[:8]
+        )
+        try:
+            Answer.objects.bulk_create(
+                [
+                    Answer(response=response, item=item, index=index_of[item], value=value)
+                    for item, value in checked.items()
+                ]
+            )
+        except IntegrityError as exc:  # pragma: no cover - answers_check keeps this out
+            raise InvalidInput("Svaren kunde inte sparas.") from exc
+    return response

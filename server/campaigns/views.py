@@ -1,0 +1,308 @@
+"""The public survey form at /s/<code>/. Who may call: anyone with the campaign's code.
+
+Nothing here reads or stores who answers: no name, address or user agent reaches the
+database (the rate limit hashes the address into a cache key that expires).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from server.campaigns import codes, services, survey_form
+from server.campaigns.models import Campaign, RespondentCode
+from server.campaigns.ratelimit import submission_allowed
+from shared.errors import NotFound
+from surveys.questionnaire import Questionnaire, load_questionnaire, localize
+
+
+def _page(
+    request: HttpRequest,
+    questionnaire: Questionnaire | None,
+    lang: str,
+    template: str,
+    context: dict[str, Any],
+    status: int = 200,
+) -> HttpResponse:
+    languages = questionnaire.languages if questionnaire else None
+    direction = languages[lang].direction if languages and lang in languages else "ltr"
+    base = {
+        "lang": lang,
+        "dir": direction,
+        "t": _Texts(lang),
+        "languages": list(languages.values()) if languages else [],
+    }
+    response = render(request, template, {**base, **context}, status=status)
+    response["Content-Language"] = lang
+    # Answers must not linger in a shared computer's cache or history.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class _Texts:
+    """`{{ t.next }}` in templates: the form text in the page's language."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return survey_form.text(name, self.lang)
+
+
+def _message(
+    request: HttpRequest,
+    questionnaire: Questionnaire | None,
+    lang: str,
+    *,
+    title: str,
+    text: str,
+    status: int,
+    campaign: Campaign | None = None,
+) -> HttpResponse:
+    return _page(
+        request,
+        questionnaire,
+        lang,
+        "campaigns/survey_message.html",
+        {"title": title, "text": text, "campaign": campaign},
+        status=status,
+    )
+
+
+def _language(request: HttpRequest, questionnaire: Questionnaire) -> str:
+    asked = request.POST.get("lang") or request.GET.get("lang")
+    return survey_form.language_choose(
+        questionnaire, asked=asked, accept_language=request.headers.get("Accept-Language", "")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def survey(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        campaign = services.campaign_get(code=code)
+    except NotFound:
+        common = load_questionnaire("pupils")
+        lang = _language(request, common)
+        return _message(
+            request,
+            common,
+            lang,
+            title=survey_form.text("survey_unknown", lang),
+            text="",
+            status=404,
+        )
+    questionnaire = load_questionnaire(campaign.questionnaire)
+    lang = _language(request, questionnaire)
+    if campaign.code != code:
+        return redirect(reverse("survey", args=[campaign.code]))
+    if not services.campaign_is_open(campaign):
+        return _message(
+            request,
+            questionnaire,
+            lang,
+            title=survey_form.text("survey_closed", lang),
+            text=survey_form.text("survey_closed_text", lang),
+            status=410,
+            campaign=campaign,
+        )
+    if request.method == "GET":
+        return _start(request, campaign, questionnaire, lang)
+    return _step(request, campaign, questionnaire, lang)
+
+
+def _start(
+    request: HttpRequest,
+    campaign: Campaign,
+    questionnaire: Questionnaire,
+    lang: str,
+    *,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    return _page(
+        request,
+        questionnaire,
+        lang,
+        "campaigns/survey_start.html",
+        {
+            "campaign": campaign,
+            "title": localize(questionnaire.title, lang),
+            "intro": localize(questionnaire.intro, lang),
+            "privacy": survey_form.text(
+                "privacy_notice", lang, min_respondents=settings.SURVEY_SUPPRESSION_THRESHOLD
+            ),
+            "needs_code": campaign.codes.exists(),
+            "error": error,
+            "review_needed": questionnaire.languages[lang].review_needed,
+        },
+        status=status,
+    )
+
+
+def _code_problem(campaign: Campaign, code: str, lang: str) -> tuple[str, int] | None:
+    """Why a one-time code cannot be used, with the page's status; None if it can."""
+    if not campaign.codes.exists():
+        return None
+    row = RespondentCode.objects.filter(campaign=campaign, code=code).first()
+    if row is None:
+        return survey_form.text("code_invalid", lang), 400
+    if row.used:
+        return survey_form.text("code_used_text", lang), 409
+    return None
+
+
+def _step(
+    request: HttpRequest, campaign: Campaign, questionnaire: Questionnaire, lang: str
+) -> HttpResponse:
+    code = codes.normalize(request.POST.get("rcode", ""))
+    problem = _code_problem(campaign, code, lang)
+    if problem is not None:
+        text, status = problem
+        if status == 409:
+            return _message(
+                request,
+                questionnaire,
+                lang,
+                title=survey_form.text("code_used", lang),
+                text=text,
+                status=409,
+                campaign=campaign,
+            )
+        return _start(request, campaign, questionnaire, lang, error=text, status=status)
+    try:
+        answers = survey_form.answers_from_post(questionnaire, request.POST)
+    except survey_form.BadAnswers:
+        return _message(
+            request,
+            questionnaire,
+            lang,
+            title=survey_form.text("try_again", lang),
+            text="",
+            status=400,
+            campaign=campaign,
+        )
+    parts = survey_form.sections(questionnaire, lang)
+    try:
+        shown = int(request.POST.get("step", "0"))
+    except ValueError:
+        shown = 0
+    shown = min(max(shown, 0), len(parts))
+    action = request.POST.get("action", "next")
+    if action == "submit" and shown == len(parts):
+        return _submit(request, campaign, questionnaire, lang, answers, code)
+    target = shown - 1 if action == "back" else shown + 1
+    target = min(max(target, 1), len(parts))
+    section = parts[target - 1]
+    here = {item.code for item in section.items}
+    return _page(
+        request,
+        questionnaire,
+        lang,
+        "campaigns/survey_step.html",
+        {
+            "campaign": campaign,
+            "title": localize(questionnaire.title, lang),
+            "section": section,
+            "step": target,
+            "steps": len(parts),
+            "progress": survey_form.text(
+                "section_progress", lang, current=target, total=len(parts)
+            ),
+            "choices": survey_form.choices(questionnaire, lang),
+            "items": [
+                {
+                    "code": item.code,
+                    "text": localize(item.text, lang),
+                    "value": survey_form.field_value(answers[item.code])
+                    if item.code in answers
+                    else "",
+                }
+                for item in section.items
+            ],
+            "carried": [
+                (survey_form.FIELD_PREFIX + item, survey_form.field_value(value))
+                for item, value in answers.items()
+                if item not in here
+            ],
+            "rcode": code,
+            "last": target == len(parts),
+            # On the last part, say so if earlier parts left statements unanswered.
+            "missing": target == len(parts)
+            and any(item.code not in answers for part in parts[:-1] for item in part.items),
+        },
+    )
+
+
+def _submit(
+    request: HttpRequest,
+    campaign: Campaign,
+    questionnaire: Questionnaire,
+    lang: str,
+    answers: dict[str, int | None],
+    code: str,
+) -> HttpResponse:
+    if not submission_allowed(request, campaign.code):
+        response = _message(
+            request,
+            questionnaire,
+            lang,
+            title=survey_form.text("too_many_answers", lang),
+            text="",
+            status=429,
+            campaign=campaign,
+        )
+        response["Retry-After"] = "60"
+        return response
+    try:
+        services.response_submit(
+            campaign=campaign, answers=answers, language=lang, respondent_code=code
+        )
+    except services.CodeUsed:
+        return _message(
+            request,
+            questionnaire,
+            lang,
+            title=survey_form.text("code_used", lang),
+            text=survey_form.text("code_used_text", lang),
+            status=409,
+            campaign=campaign,
+        )
+    except services.CampaignClosed:
+        return _message(
+            request,
+            questionnaire,
+            lang,
+            title=survey_form.text("survey_closed", lang),
+            text=survey_form.text("survey_closed_text", lang),
+            status=410,
+            campaign=campaign,
+        )
+    # Post/redirect/get: a reload of the thank-you page sends nothing twice.
+    done = HttpResponseRedirect(f"{reverse('survey-thanks', args=[campaign.code])}?lang={lang}")
+    done.status_code = 303
+    return done
+
+
+def thanks(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        campaign = services.campaign_get(code=code)
+    except NotFound:
+        return redirect(reverse("survey", args=[code]))
+    questionnaire = load_questionnaire(campaign.questionnaire)
+    lang = _language(request, questionnaire)
+    return _message(
+        request,
+        questionnaire,
+        lang,
+        title=survey_form.text("thank_you", lang),
+        text=survey_form.text("thank_you_text", lang),
+        status=200,
+        campaign=campaign,
+    )

@@ -1,0 +1,24 @@
+"""The demo's known survey link, /s/ENKAT6, opens a pupils' survey that takes answers."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from server.campaigns.models import Campaign
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+
+def test_the_demo_has_open_campaigns_and_the_known_code() -> None:
+    call_command("load_demo", stdout=StringIO())
+    campaign = Campaign.objects.get(code="ENKAT6")
+    assert campaign.questionnaire == "pupils" and campaign.synthetic
+    assert campaign.responses.count() > 0
+    page = Client().get("/s/ENKAT6")
+    assert page.status_code == 200
+    assert campaign.unit.name in page.content.decode()
+    assert Campaign.objects.filter(synthetic=True).count() > 100

@@ -1,0 +1,131 @@
+"""manage.py import_survey_results: headers, mapping, matching, refusal, and the pillar."""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from server.campaigns.models import ImportedResult
+from server.planning.loading import load_experience
+from tests.server.factories import make_unit
+
+pytestmark = pytest.mark.django_db
+
+SWEDISH = """Skolenkäten HT 2026;;;;;
+;;;;;
+Skolenhetskod;Skolnamn;Respondentgrupp;Frågeområde;Index;Antal svar
+11111111;Bergsskolan;Elever åk 5;Trygghet;7,4;48
+11111111;Bergsskolan;Elever åk 5;Toaletter;*;3
+;Dalskolan;Vårdnadshavare;Skolgård;6,0;25
+99999999;Okända skolan;Elever åk 8;Trygghet;5,5;30
+11111111;Bergsskolan;Elever åk 5;Studiero;8,1;48
+"""
+
+
+def run(path: Path, *args: str) -> str:
+    out = StringIO()
+    call_command("import_survey_results", str(path), *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+@pytest.fixture
+def units() -> tuple[object, object]:
+    return make_unit(code="11111111", name="Bergsskolan"), make_unit(name="Dalskolan")
+
+
+def test_it_reads_swedish_headers_below_a_title_and_matches_by_code_or_name(
+    tmp_path: Path, units: tuple[object, object]
+) -> None:
+    berg, dal = units
+    path = tmp_path / "skolenkaten.csv"
+    path.write_text(SWEDISH, encoding="utf-8-sig")
+
+    out = run(path)
+
+    rows = {
+        (r.unit_id, r.respondent_group, r.index): (r.mean, r.respondents)
+        for r in ImportedResult.objects.all()
+    }
+    assert rows == {
+        (berg.id, "pupils", "safety"): (7.4, 48),
+        (berg.id, "pupils", "toilets"): (None, 3),
+        (dal.id, "parents", "schoolyard"): (6.0, 25),
+    }
+    assert "imported 3 row(s)" in out
+    assert "line 7: no school unit with code '99999999'" in out
+    assert "line 8: area 'Studiero' is not a school-environment index" in out
+
+
+def test_it_takes_an_english_xlsx_with_explicit_columns(
+    tmp_path: Path, units: tuple[object, object]
+) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Unit", "Who", "Topic", "Score", "N"])
+    sheet.append([11111111, "Pupils", "Indoor climate", 6.5, 40])
+    path = tmp_path / "regional.xlsx"
+    book.save(path)
+
+    run(
+        path,
+        "--column", "unit_code=Unit", "--column", "group=Who",
+        "--column", "area=Topic", "--column", "index=Score", "--column", "respondents=N",
+    )  # fmt: skip
+
+    result = ImportedResult.objects.get()
+    assert (result.index, result.mean, result.respondents) == ("indoor_climate", 6.5, 40)
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("11111111;Bergsskolan;Elever;Trygghet;12;40", "line 2: index 12 is outside 0-10"),
+        ("11111111;Bergsskolan;Elever;Trygghet;bra;40", "line 2: index 'bra' is not a number"),
+        ("11111111;Bergsskolan;Lärare;Trygghet;7;40", "line 2: respondent group 'Lärare'"),
+        ("11111111;Bergsskolan;Elever;Trygghet;7;-3", "line 2: number of answers '-3'"),
+    ],
+)
+def test_it_refuses_a_malformed_file_whole_with_line_and_reason(
+    tmp_path: Path, units: tuple[object, object], line: str, reason: str
+) -> None:
+    header = "Skolenhetskod;Skolnamn;Respondentgrupp;Frågeområde;Index;Antal svar"
+    good = "11111111;Bergsskolan;Vårdnadshavare;Toaletter;7;40"
+    path = tmp_path / "bad.csv"
+    path.write_text(f"{header}\n{line}\n{good}\n", encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(CommandError, match="was not imported"):
+        call_command("import_survey_results", str(path), stdout=StringIO(), stderr=err)
+    assert reason in err.getvalue()
+    assert ImportedResult.objects.count() == 0
+
+
+def test_it_refuses_a_file_without_a_header(tmp_path: Path) -> None:
+    path = tmp_path / "nohead.csv"
+    path.write_text("a;b;c\n1;2;3\n", encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_survey_results", str(path), stdout=StringIO(), stderr=err)
+    assert "line 1: no header row found" in err.getvalue()
+
+
+def test_imported_results_feed_the_experience_pillar(
+    tmp_path: Path, units: tuple[object, object]
+) -> None:
+    berg, dal = units
+    others = [make_unit(code=f"2000000{n}") for n in range(3)]
+    lines = ["Skolenhetskod;Respondentgrupp;Frågeområde;Index;Antal svar"]
+    for unit, value in zip([berg, *others], [2.0, 5.0, 6.0, 8.0], strict=True):
+        lines.append(f"{unit.code};Elever;Trygghet;{value};40")
+    lines.append(f"{dal.code};Elever;Trygghet;9,9;3")  # too few answers: never counts
+    path = tmp_path / "pillar.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run(path)
+
+    experience = load_experience(site_ids=[berg.site_id, dal.site_id])
+
+    assert list(experience["site"]) == [berg.site.code]
+    assert experience["index_mean"].iloc[0] == pytest.approx(2.0, abs=0.01)
