@@ -49,10 +49,17 @@ def key_figures(ranking: Ranking) -> KeyFigures:
     )
 
 
-def district_geojson() -> dict[str, Any]:
+def district_geojson(kind: str = "district") -> dict[str, Any]:
+    """Boundaries of the districts (named as the ranking's `district`) or of the city
+    areas (keyed by code as the ranking's `city_area`, labelled by name)."""
+    key = "name" if kind == "district" else "code"
     features = [
-        {"type": "Feature", "properties": {"name": d.name}, "geometry": d.boundary}
-        for d in District.objects.filter(kind="district").exclude(boundary=None)
+        {
+            "type": "Feature",
+            "properties": {"name": getattr(d, key), "label": d.name},
+            "geometry": d.boundary,
+        }
+        for d in District.objects.filter(kind=kind).exclude(boundary=None)
     ]
     return {"type": "FeatureCollection", "features": features}
 
@@ -67,6 +74,7 @@ def ranking_map_html(
     m = priority_map(
         ranking.frame,
         districts=district_geojson(),
+        city_areas=district_geojson("city_area"),
         defects=defects[["lat", "lon"]],
         plan_years=plan_years,
         site_url="/sites/{code}/",
