@@ -234,7 +234,7 @@ def _heat_layer(defects: pd.DataFrame) -> plugins.HeatMap:
 
 
 def _funded_layers(
-    data: SchoolData, schools: pd.DataFrame, plan_years: pd.DataFrame
+    data: SchoolData, schools: pd.DataFrame, plan_years: pd.DataFrame, show: bool
 ) -> list[SchoolLayer]:
     _require(plan_years, ("site", "year"), "plan_years")
     position = {str(code): i for i, code in enumerate(schools.index)}
@@ -253,7 +253,7 @@ def _funded_layers(
                 colour=FUNDED_COLOUR,
                 css_class="skm-funded",
                 label=label.lower(),
-                show=False,
+                show=show,
             )
         )
     return layers
@@ -301,6 +301,7 @@ def priority_map(
     city_areas: Mapping[str, Any] | None = None,
     city_area_property: str = "name",
     plan_years: pd.DataFrame | None = None,
+    show_funded: bool = False,
     defects: pd.DataFrame | None = None,
     site_url: str = "/sites/{code}/",
     popup_url: str | None = None,
@@ -319,6 +320,8 @@ def priority_map(
     A feature's optional `label` property is the name its tooltip shows. Search by
     school name, full screen, a legend, and a "Syntetiska data" note when `synthetic`.
     `site_url` and `popup_url` are URL templates with "{code}".
+
+    `show_funded` shows the plan-year rings at first (the plan page's map of funded schools).
 
     `scale` (default: more than SCALE_THRESHOLD schools) clusters the schools and, given
     `popup_url`, fetches each popup on click instead of writing it into the page.
@@ -393,7 +396,7 @@ def priority_map(
         label="åtgärda nu",
     ).add_to(m)
     if plan_years is not None:
-        for layer in _funded_layers(data, schools, plan_years):
+        for layer in _funded_layers(data, schools, plan_years, show_funded):
             layer.add_to(m)
     if defects is not None:
         _heat_layer(defects).add_to(m)

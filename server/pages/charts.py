@@ -91,8 +91,8 @@ def grouped_bars(
     )
     for s, (name, colour, values) in enumerate(series):
         parts.append(
-            f'<rect x="{_PAD_L + 150 * s}" y="2" width="10" height="10" fill="{colour}"/>'
-            f'<text x="{_PAD_L + 150 * s + 14}" y="11" font-size="11">{escape(name)}</text>'
+            f'<rect x="{_PAD_L + 190 * s}" y="2" width="10" height="10" fill="{colour}"/>'
+            f'<text x="{_PAD_L + 190 * s + 14}" y="11" font-size="11">{escape(name)}</text>'
         )
         for g, value in enumerate(values):
             left = _PAD_L + slot * g + slot * 0.1 + width * s

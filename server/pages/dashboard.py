@@ -65,7 +65,11 @@ def district_geojson(kind: str = "district") -> dict[str, Any]:
 
 
 def ranking_map_html(
-    ranking: Ranking, *, plan_years: pd.DataFrame | None = None, tiles: bool = True
+    ranking: Ranking,
+    *,
+    plan_years: pd.DataFrame | None = None,
+    tiles: bool = True,
+    show_funded: bool = False,
 ) -> str:
     """The priority map of `ranking` as a whole HTML page, its files served by us."""
     defects = ranking.ratings[ranking.ratings["grade"] == "D"].join(
@@ -77,6 +81,7 @@ def ranking_map_html(
         city_areas=district_geojson("city_area"),
         defects=defects[["lat", "lon"]],
         plan_years=plan_years,
+        show_funded=show_funded,
         site_url="/sites/{code}/",
         popup_url="/api/v1/sites/{code}/popup",
         tiles=tiles,

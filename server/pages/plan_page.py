@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from server.pages.charts import grouped_bars
 from server.pages.reasons import reason_sv
+from server.pages.site_page import element_name
 from server.planning import services
 from server.planning.ranking import Weights
 
@@ -48,10 +49,18 @@ def plan_view(plan: services.Plan) -> PlanView:
     payload = services.plan_payload(plan)
     items_by_year: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for item in payload["items"]:  # type: ignore[attr-defined]
-        items_by_year[int(item["year"])].append({**item, "reason_text": _reason(item["reason"])})
+        items_by_year[int(item["year"])].append(
+            {
+                **item,
+                "reason_text": _reason(item["reason"]),
+                "element_name": element_name(item["element"]),
+            }
+        )
     unfunded_by_year: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for item in payload["unfunded_safety"]:  # type: ignore[attr-defined]
-        unfunded_by_year[int(item["year"])].append(item)
+        unfunded_by_year[int(item["year"])].append(
+            {**item, "element_name": element_name(item["element"])}
+        )
     years = []
     total = 0.0
     for year in payload["years"]:  # type: ignore[attr-defined]

@@ -66,7 +66,8 @@ class SitePage:
         return sum(len(r.photos) for r in self.ratings)
 
 
-def _element_name(code: str) -> str:
+def element_name(code: str) -> str:
+    """The catalogue name of an element in the current language (the code if unknown)."""
     catalogue = load_catalogue()
     try:
         element = catalogue.element(code)
@@ -132,7 +133,7 @@ def site_page_get(*, code: str) -> SitePage:
         raise NotFound(f"There is no active site with code '{code}'.")
     ratings = [
         RatingRow(
-            element=_element_name(r.element),
+            element=element_name(r.element),
             location=r.location,
             grade=r.grade,
             urgency=r.urgency,

@@ -23,7 +23,7 @@ from server.pages.dashboard import dashboard_map_html, key_figures, ranking_map_
 from server.pages.forms import PlanForm, RankingForm, SavePlanForm
 from server.pages.plan_page import plan_compute_from, plan_view
 from server.pages.selectors import overview_get
-from server.pages.site_page import plan_items_for_site, site_page_get
+from server.pages.site_page import element_name, plan_items_for_site, site_page_get
 from server.planning import services
 from server.planning.models import SavedPlan
 from server.planning.ranking import Weights
@@ -90,6 +90,10 @@ def _query(form: Any, **extra: str) -> str:
     return urlencode({**values, **extra})
 
 
+def _tiles(request: HttpRequest) -> dict[str, str]:
+    return {"tiles": "0"} if request.GET.get("tiles") == "0" else {}
+
+
 @planner_only
 def ranking_page(request: HttpRequest) -> HttpResponse:
     form = RankingForm(request.GET)
@@ -133,7 +137,10 @@ def site_page(request: HttpRequest, code: str) -> HttpResponse:
     ranking = ranking_compute(weights=Weights(), draws=200)
     row = ranking.frame.loc[code] if code in ranking.frame.index else None
     saved = SavedPlan.objects.first()
-    plan_items = plan_items_for_site(saved.result.get("items", []), code) if saved else []
+    plan_items = [
+        {**item, "element_name": element_name(str(item["element"]))}
+        for item in (plan_items_for_site(saved.result.get("items", []), code) if saved else [])
+    ]
     chart = line_chart(
         [(p.when.strftime("%Y-%m-%d"), p.condition) for p in page.history],
         title=_("Skick över tid"),
@@ -167,7 +174,8 @@ def plan_page(request: HttpRequest) -> HttpResponse:
     status = 200
     if form.is_valid():
         view = plan_view(plan_compute_from(form.cleaned_data))
-        query = _query(form)
+        # "tiles=0" (maps without background tiles, for offline use and tests) sticks.
+        query = _query(form, **_tiles(request))
         context.update(
             view=view,
             equity_chart=mark_safe(view.equity_chart),  # numbers and escaped labels only
@@ -176,6 +184,7 @@ def plan_page(request: HttpRequest) -> HttpResponse:
             export_csv=f"/api/v1/plan/export?{query}&format=csv",
             export_xlsx=f"/api/v1/plan/export?{query}&format=xlsx",
             map_url=f"/plan/map/?{query}",
+            tiles_off=bool(_tiles(request)),
         )
     else:
         status = 400
@@ -191,7 +200,9 @@ def plan_map(request: HttpRequest) -> HttpResponse:
     plan = plan_compute_from(form.cleaned_data)
     view = plan_view(plan)
     tiles = request.GET.get("tiles", "1") != "0"
-    return HttpResponse(ranking_map_html(plan.ranking, plan_years=view.funded, tiles=tiles))
+    return HttpResponse(
+        ranking_map_html(plan.ranking, plan_years=view.funded, tiles=tiles, show_funded=True)
+    )
 
 
 @require_POST
@@ -211,7 +222,7 @@ def plan_save(request: HttpRequest) -> HttpResponse:
         payload=services.plan_payload(plan),
         user=request.user,
     )
-    return redirect(f"/plan/?{_query(form)}&saved={saved.pk}")
+    return redirect(f"/plan/?{_query(form, **_tiles(request))}&saved={saved.pk}")
 
 
 @planner_only

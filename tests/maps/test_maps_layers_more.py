@@ -1,10 +1,12 @@
-"""City areas as a second choropleth, and boundaries that are not known yet."""
+"""City areas as a second choropleth, boundaries not known yet, and funded rings shown."""
 
 from __future__ import annotations
 
-from map_factories import overlay_names, ranking_create
+import pytest
+from map_factories import overlay_names, plan_years_create, ranking_create
 
 from maps.priority import CITY_AREA_LAYER, DISTRICT_LAYER, district_need, priority_map
+from maps.schools import SchoolLayer
 
 
 def _square(x: float, y: float) -> dict[str, object]:
@@ -63,3 +65,19 @@ def test_it_draws_no_district_layer_when_no_boundary_is_known() -> None:
     assert DISTRICT_LAYER not in overlay_names(html)
     assert CITY_AREA_LAYER not in overlay_names(html)
     assert "skm-priority" in html
+
+
+@pytest.mark.parametrize("show", [False, True])
+def test_it_shows_the_funded_rings_at_first_only_when_asked(show: bool) -> None:
+    ranking = ranking_create(20)
+    plan = plan_years_create(ranking, {2027: 3, 2028: 2})
+
+    m = priority_map(ranking, tiles=False, plan_years=plan, show_funded=show)
+
+    rings = [
+        c
+        for c in m._children.values()
+        if isinstance(c, SchoolLayer) and c.layer_options["style"] == "ring"
+    ]
+    assert len(rings) == 2
+    assert all(ring.show is show for ring in rings)
