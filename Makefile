@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_URL ?= postgresql://root@127.0.0.1:5432/test
 DEMO_ENV := SKOLMILJO_MODE=demo
 
-.PHONY: demo serve test test-server bench mobile lint format clean
+.PHONY: demo serve test test-server bench mobile lint format clean locale
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,12 @@ $(VENV)/.test: pyproject.toml | $(VENV)/bin/python
 	$(VENV)/bin/pip install --quiet -e ".[mobile,test]"
 	touch $@ $(VENV)/.base $(VENV)/.mobile
 
+## locale: compile the translations (.po -> .mo, with polib; the .mo files are not committed)
+locale: $(VENV)/.base
+	$(PY) -m server.core.locale
+
 ## demo: set up the embedded SQLite database with the Gothenburg demo and serve everything
-demo: $(VENV)/.base
+demo: $(VENV)/.base locale
 	$(DEMO_ENV) $(PY) manage.py migrate --no-input
 	$(DEMO_ENV) $(PY) manage.py load_demo
 	$(DEMO_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
@@ -33,8 +37,8 @@ demo: $(VENV)/.base
 
 serve: $(VENV)/.base
 	@echo ""
-	@echo "Skolmiljö demo: http://$(HOST):$(PORT)/"
-	@echo "  Planners: http://$(HOST):$(PORT)/dashboard/"
+	@echo "Skolmiljö demo: http://$(HOST):$(PORT)/  (planners land on the dashboard map)"
+	@echo "  Planners: http://$(HOST):$(PORT)/dashboard/  /ranking/  /plan/"
 	@echo "  Admin:    http://$(HOST):$(PORT)/admin/"
 	@echo "  API docs: http://$(HOST):$(PORT)/api/v1/docs"
 	@echo "  Survey:   http://$(HOST):$(PORT)/s/ENKAT6  (the demo's open pupils' survey; campaigns at /enkater/)"
@@ -43,11 +47,11 @@ serve: $(VENV)/.base
 	$(DEMO_ENV) $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 ## test: the whole suite, on the database DATABASE_URL names (SQLite when unset)
-test: $(VENV)/.test
+test: $(VENV)/.test locale
 	$(VENV)/bin/pytest
 
 ## test-server: everything but real-window and browser tests, e.g. against PostgreSQL
-test-server: $(VENV)/.test
+test-server: $(VENV)/.test locale
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(VENV)/bin/pytest -m "not window and not browser"
 
 ## bench: benchmarks, each a ratio against a baseline measured in the same run;

@@ -46,6 +46,7 @@ PRIORITY_LAYER: Final = "Prioritet"
 ACT_NOW_LAYER: Final = "Åtgärda nu"
 HEAT_LAYER: Final = "D-brister (värmekarta)"
 DISTRICT_LAYER: Final = "Områden: elevviktat behov"
+CITY_AREA_LAYER: Final = "Stadsområden: elevviktat behov"
 FUNDED_LAYER: Final = "Finansieras år {year}"
 FUNDED_COLOUR: Final = "#2166ac"
 SYNTHETIC_NOTE: Final = "Syntetiska data"
@@ -157,11 +158,16 @@ def _district_layer(
     ranking: pd.DataFrame,
     scale: LinearColormap,
     prop: str,
+    *,
+    column: str = "district",
+    layer: str = DISTRICT_LAYER,
+    show: bool = True,
 ) -> folium.GeoJson:
-    need = district_need(ranking)
+    need = district_need(ranking, column)
     features = []
     for feature in districts.get("features", []):
-        name = (feature.get("properties") or {}).get(prop)
+        properties = feature.get("properties") or {}
+        name = properties.get(prop)
         if name in need.index:
             row = need.loc[name]
             value = None if math.isnan(row["need"]) else round(float(row["need"]))
@@ -173,7 +179,7 @@ def _district_layer(
                 "type": "Feature",
                 "geometry": copy.deepcopy(feature["geometry"]),
                 "properties": {
-                    "namn": str(name),
+                    "namn": str(properties.get("label", name)),
                     "behov": "inga skolor" if value is None else str(value),
                     "need": value,
                     "skolor": schools,
@@ -193,7 +199,8 @@ def _district_layer(
 
     return folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
-        name=DISTRICT_LAYER,
+        name=layer,
+        show=show,
         style_function=style,
         highlight_function=lambda _: {"weight": 3, "color": "#222222"},
         tooltip=folium.GeoJsonTooltip(
@@ -227,7 +234,7 @@ def _heat_layer(defects: pd.DataFrame) -> plugins.HeatMap:
 
 
 def _funded_layers(
-    data: SchoolData, schools: pd.DataFrame, plan_years: pd.DataFrame
+    data: SchoolData, schools: pd.DataFrame, plan_years: pd.DataFrame, show: bool
 ) -> list[SchoolLayer]:
     _require(plan_years, ("site", "year"), "plan_years")
     position = {str(code): i for i, code in enumerate(schools.index)}
@@ -246,7 +253,7 @@ def _funded_layers(
                 colour=FUNDED_COLOUR,
                 css_class="skm-funded",
                 label=label.lower(),
-                show=False,
+                show=show,
             )
         )
     return layers
@@ -291,7 +298,10 @@ def priority_map(
     *,
     districts: Mapping[str, Any] | None = None,
     district_property: str = "name",
+    city_areas: Mapping[str, Any] | None = None,
+    city_area_property: str = "name",
     plan_years: pd.DataFrame | None = None,
+    show_funded: bool = False,
     defects: pd.DataFrame | None = None,
     site_url: str = "/sites/{code}/",
     popup_url: str | None = None,
@@ -306,8 +316,12 @@ def priority_map(
     a heat map of D-grade defects (`defects`: `lat`, `lon`, optional `weight`), and the
     districts (`districts`: a GeoJSON FeatureCollection whose `district_property`
     names the district as the ranking's `district` column does) shaded by pupil-weighted
-    need. Search by school name, full screen, a legend, and a "Syntetiska data" note when
-    `synthetic`. `site_url` and `popup_url` are URL templates with "{code}".
+    need; likewise `city_areas` (hidden at first) against the ranking's `city_area` column.
+    A feature's optional `label` property is the name its tooltip shows. Search by
+    school name, full screen, a legend, and a "Syntetiska data" note when `synthetic`.
+    `site_url` and `popup_url` are URL templates with "{code}".
+
+    `show_funded` shows the plan-year rings at first (the plan page's map of funded schools).
 
     `scale` (default: more than SCALE_THRESHOLD schools) clusters the schools and, given
     `popup_url`, fetches each popup on click instead of writing it into the page.
@@ -339,8 +353,21 @@ def priority_map(
         ).add_to(m)
     # Districts sit in their own pane under the schools, whatever order layers are toggled.
     CustomPane("skm-districts", z_index=350).add_to(m)
-    if districts is not None:
+    # A collection without features (no boundaries known) draws no layer: folium's
+    # tooltip would refuse it.
+    if districts is not None and districts.get("features"):
         _district_layer(districts, ranking, colours, district_property).add_to(m)
+    if city_areas is not None and city_areas.get("features"):
+        _require(ranking, ("city_area",), "ranking")
+        _district_layer(
+            city_areas,
+            ranking,
+            colours,
+            city_area_property,
+            column="city_area",
+            layer=CITY_AREA_LAYER,
+            show=False,
+        ).add_to(m)
 
     data = SchoolData(
         _columns(
@@ -369,7 +396,7 @@ def priority_map(
         label="åtgärda nu",
     ).add_to(m)
     if plan_years is not None:
-        for layer in _funded_layers(data, schools, plan_years):
+        for layer in _funded_layers(data, schools, plan_years, show_funded):
             layer.add_to(m)
     if defects is not None:
         _heat_layer(defects).add_to(m)

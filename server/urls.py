@@ -4,22 +4,30 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from server.api import api
 from server.campaigns import pages as campaign_pages
 from server.campaigns import views as survey_views
-from server.pages.views import dashboard, dashboard_map, favicon, home
+from server.pages import views
 
 admin.site.site_header = "Skolmiljö – administration"
 admin.site.site_title = "Skolmiljö"
 
 urlpatterns = [
-    path("", home, name="home"),
-    path("dashboard/", dashboard, name="dashboard"),
-    path("dashboard/map/", dashboard_map, name="dashboard-map"),
+    path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/map/", views.dashboard_map, name="dashboard-map"),
+    path("ranking/", views.ranking_page, name="ranking"),
+    path("sites/<slug:code>/", views.site_page, name="site"),
+    path("plan/", views.plan_page, name="plan"),
+    path("plan/map/", views.plan_map, name="plan-map"),
+    path("plan/save/", views.plan_save, name="plan-save"),
+    path("plan/compare/", views.plan_compare, name="plan-compare"),
+    # The language switch (sv default, en) posts here.
+    path("i18n/", include("django.conf.urls.i18n")),
     # Browsers ask for /favicon.ico on pages that name no icon, such as the admin's.
-    path("favicon.ico", favicon),
+    path("favicon.ico", views.favicon),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="pages/login.html"),

@@ -18,6 +18,13 @@ def _database() -> str:
     return f"{engine} ({where})"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # The English .mo files are generated, not committed: compile them before any page renders.
+    from server.core.locale import compile_messages
+
+    compile_messages()
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     return f"skolmiljo database: {_database()}"
 

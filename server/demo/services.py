@@ -13,8 +13,10 @@ from django.utils import timezone
 
 from server.campaigns.models import Answer, Campaign, Response
 from server.core.roles import INSPECTOR, PLANNER
+from server.demo import photos as demo_photos
 from server.demo import reference, synthetic
 from server.inspections.models import Assignment, Inspection
+from server.inspections.photos import photo_store
 from server.inspections.services import Source, inspections_store
 from server.schools.models import District, SchoolUnit, Site
 from shared.catalogue import Catalogue, load_catalogue
@@ -170,7 +172,31 @@ def _assign(inspector: User, sites: list[reference.SiteRecord]) -> None:
     )
 
 
-def _wire(insp: synthetic.SyntheticInspection, catalogue: Catalogue) -> InspectionIn:
+def _photos(
+    insp: synthetic.SyntheticInspection, catalogue: Catalogue, seed: int
+) -> dict[int, list[str]]:
+    """Store synthetic photos of the inspection's worst C/D ratings; rating index -> hashes."""
+    worst = sorted(
+        (i for i, r in enumerate(insp.ratings) if r.grade in ("C", "D")),
+        key=lambda i: (insp.ratings[i].grade != "D", i),
+    )[: demo_photos.PER_INSPECTION]
+    out = {}
+    for i in worst:
+        rating = insp.ratings[i]
+        sha, data = demo_photos.demo_photo(
+            seed=seed,
+            key=f"{insp.uuid}/{rating.element}/{rating.location}",
+            label=catalogue.element(rating.element).name_sv,
+            grade=rating.grade,
+        )
+        photo_store(sha256=sha, data=data)
+        out[i] = [sha]
+    return out
+
+
+def _wire(
+    insp: synthetic.SyntheticInspection, catalogue: Catalogue, photos: dict[int, list[str]]
+) -> InspectionIn:
     return InspectionIn(
         uuid=insp.uuid,
         revision=1,
@@ -188,9 +214,9 @@ def _wire(insp: synthetic.SyntheticInspection, catalogue: Catalogue) -> Inspecti
                 quantity=r.quantity,
                 observed_at=r.observed_at,
                 position=Position(lat=r.lat, lon=r.lon, accuracy_m=r.accuracy_m),
-                photos=[],
+                photos=photos.get(n, []),
             )
-            for r in insp.ratings
+            for n, r in enumerate(insp.ratings)
         ],
     )
 
@@ -211,8 +237,14 @@ def _load_inspections(
     for n, rec in enumerate(sites, 1):
         generated = synthetic.inspections_for_site(rec, attrs[rec.code], catalogue, seed)
         conditions[rec.code] = synthetic.index_condition(generated)
+        newest = max(generated, key=lambda i: i.finished_at or i.started_at, default=None)
         results = inspections_store(
-            inspections=[_wire(i, catalogue) for i in generated], source=source
+            inspections=[
+                # Photos on the newest inspection only: the site page shows the latest grades.
+                _wire(i, catalogue, _photos(i, catalogue, seed) if i is newest else {})
+                for i in generated
+            ],
+            source=source,
         )
         refused = [r for r in results if r.status != "created"]
         if refused:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
 from django.templatetags.static import static
 
 from maps.assets import use_local_assets
 from maps.priority import priority_map
+from server.planning.models import SavedPlan
 from server.planning.ranking import Weights
 from server.planning.services import Ranking, ranking_compute
 from server.schools.models import District
@@ -25,6 +27,7 @@ class KeyFigures:
     with_survey: int
     synthetic: bool
     data_date: Any
+    first_date: Any = None
 
 
 def key_figures(ranking: Ranking) -> KeyFigures:
@@ -42,29 +45,56 @@ def key_figures(ranking: Ranking) -> KeyFigures:
         with_survey=int(frame["has_survey"].sum()),
         synthetic=ranking.synthetic,
         data_date=ranking.data_date,
+        first_date=ratings["observed_at"].min() if len(ratings) else None,
     )
 
 
-def district_geojson() -> dict[str, Any]:
+def district_geojson(kind: str = "district") -> dict[str, Any]:
+    """Boundaries of the districts (named as the ranking's `district`) or of the city
+    areas (keyed by code as the ranking's `city_area`, labelled by name)."""
+    key = "name" if kind == "district" else "code"
     features = [
-        {"type": "Feature", "properties": {"name": d.name}, "geometry": d.boundary}
-        for d in District.objects.filter(kind="district").exclude(boundary=None)
+        {
+            "type": "Feature",
+            "properties": {"name": getattr(d, key), "label": d.name},
+            "geometry": d.boundary,
+        }
+        for d in District.objects.filter(kind=kind).exclude(boundary=None)
     ]
     return {"type": "FeatureCollection", "features": features}
 
 
-def dashboard_map_html(*, weights: Weights, tiles: bool = True) -> str:
-    ranking = ranking_compute(weights=weights, draws=200)
+def ranking_map_html(
+    ranking: Ranking,
+    *,
+    plan_years: pd.DataFrame | None = None,
+    tiles: bool = True,
+    show_funded: bool = False,
+) -> str:
+    """The priority map of `ranking` as a whole HTML page, its files served by us."""
     defects = ranking.ratings[ranking.ratings["grade"] == "D"].join(
         ranking.frame[["lat", "lon"]], on="site"
     )
     m = priority_map(
         ranking.frame,
         districts=district_geojson(),
+        city_areas=district_geojson("city_area"),
         defects=defects[["lat", "lon"]],
-        site_url="/api/v1/sites/{code}",
+        plan_years=plan_years,
+        show_funded=show_funded,
+        site_url="/sites/{code}/",
+        popup_url="/api/v1/sites/{code}/popup",
         tiles=tiles,
         synthetic=ranking.synthetic,
     )
     use_local_assets(m, lambda path: static(f"maps/vendor/{path}"))
     return str(m.get_root().render())
+
+
+def dashboard_map_html(*, weights: Weights, tiles: bool = True) -> str:
+    ranking = ranking_compute(weights=weights, draws=200)
+    saved = SavedPlan.objects.first()
+    plan_years = None
+    if saved is not None:
+        plan_years = pd.DataFrame(saved.result.get("items", []), columns=["site", "year"])
+    return ranking_map_html(ranking, plan_years=plan_years, tiles=tiles)

@@ -1,21 +1,56 @@
-"""Server-rendered pages. Who may call: the start page is public; it shows no personal data."""
+"""Server-rendered pages. Who may call: the start page is public (it shows no personal
+data); every other page is for signed-in planners and administrators."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_POST
 
 from server.accounts.selectors import user_is_planner
-from server.pages.dashboard import dashboard_map_html, key_figures
+from server.pages.charts import line_chart
+from server.pages.dashboard import dashboard_map_html, key_figures, ranking_map_html
+from server.pages.forms import PlanForm, RankingForm, SavePlanForm
+from server.pages.plan_page import plan_compute_from, plan_view
 from server.pages.selectors import overview_get
+from server.pages.site_page import element_name, plan_items_for_site, site_page_get
+from server.planning import services
+from server.planning.models import SavedPlan
 from server.planning.ranking import Weights
-from server.planning.services import ranking_compute
+from server.planning.services import ranking_compute, ranking_records
+from shared.errors import NotFound
+
+View = Callable[..., HttpResponse]
+
+
+def planner_only(view: View) -> View:
+    """Anonymous users are sent to sign in; signed-in non-planners are refused (403)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not user_is_planner(user=request.user):
+            return HttpResponseForbidden(_("Sidorna är för planerare och administratörer."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    # Planners come for the map: the dashboard is their front page.
+    if user_is_planner(user=request.user) and "start" not in request.GET:
+        return redirect("dashboard")
     overview = overview_get()
     return render(
         request, "pages/home.html", {"overview": overview, "synthetic": overview.synthetic}
@@ -27,35 +62,178 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return redirect(static("pages/favicon.svg"), permanent=True)
 
 
-def _planner_only(request: HttpRequest) -> HttpResponse | None:
-    """Planner pages: anonymous users sign in; signed-in non-planners are refused."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not user_is_planner(user=request.user):
-        return HttpResponseForbidden("Sidorna är för planerare och administratörer.")
-    return None
-
-
+@planner_only
 def dashboard(request: HttpRequest) -> HttpResponse:
-    refused = _planner_only(request)
-    if refused:
-        return refused
     ranking = ranking_compute(weights=Weights(), draws=200)
     return render(
         request,
         "pages/dashboard.html",
         {
             "figures": key_figures(ranking),
-            "top": ranking.frame.head(10),
+            "top": ranking.frame.sort_values("rank").head(10),
             "synthetic": ranking.synthetic,
+            "tiles_off": request.GET.get("tiles") == "0",
         },
     )
 
 
 @xframe_options_sameorigin
+@planner_only
 def dashboard_map(request: HttpRequest) -> HttpResponse:
-    refused = _planner_only(request)
-    if refused:
-        return refused
     tiles = request.GET.get("tiles", "1") != "0"
     return HttpResponse(dashboard_map_html(weights=Weights(), tiles=tiles))
+
+
+def _query(form: Any, **extra: str) -> str:
+    """The form's valid values as a query string, for export links and the map."""
+    values = {k: v for k, v in form.cleaned_data.items() if k != "weights" and v not in (None, "")}
+    return urlencode({**values, **extra})
+
+
+def _tiles(request: HttpRequest) -> dict[str, str]:
+    return {"tiles": "0"} if request.GET.get("tiles") == "0" else {}
+
+
+@planner_only
+def ranking_page(request: HttpRequest) -> HttpResponse:
+    form = RankingForm(request.GET)
+    context: dict[str, Any] = {"form": form, "rows": None}
+    status = 200
+    if form.is_valid():
+        data = form.cleaned_data
+        ranking = ranking_compute(
+            weights=form.weights(),
+            method=data["method"],
+            district=data["district"] or None,
+            school_form=data["school_form"] or None,
+            draws=200,
+        )
+        rows = ranking_records(ranking.frame)
+        names = {
+            "condition": _("skick"),
+            "experience": _("upplevelse"),
+            "equity": _("likvärdighet"),
+        }
+        for row in rows:
+            row["missing_labels"] = [names.get(str(m), str(m)) for m in row["missing"]]  # type: ignore[union-attr]
+        context.update(
+            rows=rows,
+            synthetic=ranking.synthetic,
+            data_date=ranking.data_date,
+            export_csv=f"/api/v1/ranking/export?{_query(form, format='csv')}",
+            export_xlsx=f"/api/v1/ranking/export?{_query(form, format='xlsx')}",
+        )
+    else:
+        status = 400
+    return render(request, "pages/ranking.html", context, status=status)
+
+
+@planner_only
+def site_page(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        page = site_page_get(code=code)
+    except NotFound as exc:
+        raise Http404(str(exc)) from None
+    ranking = ranking_compute(weights=Weights(), draws=200)
+    row = ranking.frame.loc[code] if code in ranking.frame.index else None
+    saved = SavedPlan.objects.first()
+    plan_items = [
+        {**item, "element_name": element_name(str(item["element"]))}
+        for item in (plan_items_for_site(saved.result.get("items", []), code) if saved else [])
+    ]
+    chart = line_chart(
+        [(p.when.strftime("%Y-%m-%d"), p.condition) for p in page.history],
+        title=_("Skick över tid"),
+        y_label=_("Behov 0–100"),
+    )
+    return render(
+        request,
+        "pages/site.html",
+        {
+            "page": page,
+            "site": page.site,
+            "rank": row,
+            "schools": len(ranking.frame),
+            "history_chart": mark_safe(chart),  # built from numbers and escaped labels
+            "saved_plan": saved,
+            "plan_items": plan_items,
+            "synthetic": page.site.attributes_synthetic or ranking.synthetic,
+        },
+    )
+
+
+@planner_only
+def plan_page(request: HttpRequest) -> HttpResponse:
+    form = PlanForm(request.GET)
+    context: dict[str, Any] = {
+        "form": form,
+        "view": None,
+        "save_form": SavePlanForm(),
+        "saved": services.saved_plan_list()[:20],
+    }
+    status = 200
+    if form.is_valid():
+        view = plan_view(plan_compute_from(form.cleaned_data))
+        # "tiles=0" (maps without background tiles, for offline use and tests) sticks.
+        query = _query(form, **_tiles(request))
+        context.update(
+            view=view,
+            equity_chart=mark_safe(view.equity_chart),  # numbers and escaped labels only
+            query=query,
+            synthetic=view.payload["synthetic"],
+            export_csv=f"/api/v1/plan/export?{query}&format=csv",
+            export_xlsx=f"/api/v1/plan/export?{query}&format=xlsx",
+            map_url=f"/plan/map/?{query}",
+            tiles_off=bool(_tiles(request)),
+        )
+    else:
+        status = 400
+    return render(request, "pages/plan.html", context, status=status)
+
+
+@xframe_options_sameorigin
+@planner_only
+def plan_map(request: HttpRequest) -> HttpResponse:
+    form = PlanForm(request.GET)
+    if not form.is_valid():
+        return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
+    plan = plan_compute_from(form.cleaned_data)
+    view = plan_view(plan)
+    tiles = request.GET.get("tiles", "1") != "0"
+    return HttpResponse(
+        ranking_map_html(plan.ranking, plan_years=view.funded, tiles=tiles, show_funded=True)
+    )
+
+
+@require_POST
+@planner_only
+def plan_save(request: HttpRequest) -> HttpResponse:
+    form = PlanForm(request.GET)
+    save_form = SavePlanForm(request.POST)
+    if not (form.is_valid() and save_form.is_valid()):
+        return HttpResponse(
+            _("Planen kunde inte sparas: kontrollera namnet och värdena."), status=400
+        )
+    plan = plan_compute_from(form.cleaned_data)
+    inputs = {k: v for k, v in form.cleaned_data.items() if k not in ("weights", "method")}
+    saved = services.saved_plan_create(
+        name=save_form.cleaned_data["name"],
+        inputs=inputs,
+        payload=services.plan_payload(plan),
+        user=request.user,
+    )
+    return redirect(f"/plan/?{_query(form, **_tiles(request))}&saved={saved.pk}")
+
+
+@planner_only
+def plan_compare(request: HttpRequest) -> HttpResponse:
+    try:
+        a, b = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
+        comparison = services.saved_plans_compare(
+            a=services.saved_plan_get(plan_id=a), b=services.saved_plan_get(plan_id=b)
+        )
+    except ValueError:
+        return HttpResponse(_("Välj två sparade planer."), status=400)
+    except NotFound as exc:
+        raise Http404(str(exc)) from None
+    return render(request, "pages/plan_compare.html", {"c": comparison})

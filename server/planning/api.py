@@ -12,6 +12,7 @@ from server.accounts.auth import planner_auth
 from server.core.errors import ErrorOut
 from server.planning import services
 from server.planning.exports import to_csv, to_xlsx
+from server.planning.popup import site_popup_html
 from server.planning.schemas import (
     PlanComparisonOut,
     PlanOut,
@@ -61,6 +62,14 @@ def get_ranking(request: HttpRequest, params: Query[RankingParams]) -> dict[str,
         "synthetic": ranking.synthetic,
         "sites": services.ranking_records(ranking.frame),
     }
+
+
+@router.get("/sites/{code}/popup", response={200: None, 404: ErrorOut, **ERRORS})
+def get_site_popup(request: HttpRequest, code: str) -> HttpResponse:
+    """The site's map popup as an HTML fragment (name, rank and interval, pillars, top
+    defects, survey, link to the site page), fetched by the map on click."""
+    html = site_popup_html(code=code)
+    return HttpResponse(html, content_type="text/html; charset=utf-8")
 
 
 @router.get("/ranking/export", response={200: None, **ERRORS})

@@ -22,7 +22,7 @@ def test_it_signs_a_planner_in_to_the_planner_api(client: Client) -> None:
     assert before.status_code == 401
     assert (signed_in.status_code, signed_in["Location"]) == (302, "/dashboard/")
     assert after.status_code == 200
-    assert "Logga ut pia" in client.get("/").content.decode()
+    assert "Logga ut pia" in client.get("/", follow=True).content.decode()
 
 
 def test_it_says_what_went_wrong_on_a_wrong_password(client: Client) -> None:

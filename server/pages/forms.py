@@ -1,0 +1,91 @@
+"""The planner pages' forms: weights, method and filters, and the plan's budget."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from server.planning.ranking import Weights
+from server.planning.services import weights_from
+from server.schools.models import District, SchoolUnit
+from shared.errors import AppError
+
+
+def _district_choices() -> list[tuple[str, str]]:
+    rows = District.objects.order_by("kind", "name").values_list("code", "name", "kind")
+    areas = [(code, name) for code, name, kind in rows if kind == "city_area"]
+    districts = [(code, name) for code, name, kind in rows if kind == "district"]
+    return [
+        ("", _("Alla")),
+        (str(_("Stadsområden")), areas),  # type: ignore[list-item]
+        (str(_("Områden")), districts),  # type: ignore[list-item]
+    ]
+
+
+class RankingForm(forms.Form):
+    """Weights of the three pillars, the method and the filters; all optional in a GET."""
+
+    condition = forms.FloatField(label=_("Skick"), min_value=0, max_value=10, initial=0.5)
+    experience = forms.FloatField(label=_("Upplevelse"), min_value=0, max_value=10, initial=0.25)
+    equity = forms.FloatField(label=_("Likvärdighet"), min_value=0, max_value=10, initial=0.25)
+    method = forms.ChoiceField(
+        label=_("Metod"),
+        choices=[("weighted_sum", _("Viktad summa")), ("topsis", "TOPSIS")],
+        initial="weighted_sum",
+    )
+    district = forms.ChoiceField(label=_("Område"), required=False)
+    school_form = forms.ChoiceField(
+        label=_("Skolform"),
+        required=False,
+        choices=[("", _("Alla")), *SchoolUnit.SchoolForm.choices],
+    )
+
+    def __init__(self, data: Any = None, **kwargs: Any) -> None:
+        # Unset fields take their initial values, so /ranking/ and /ranking/?equity=1 work.
+        if data is not None:
+            merged = {name: field.initial for name, field in self.base_fields.items()}
+            merged.update({k: v for k, v in data.items() if v != "" or k in ("district",)})
+            data = merged
+        super().__init__(data, **kwargs)
+        self.fields["district"].choices = _district_choices()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.errors:
+            try:
+                cleaned["weights"] = weights_from(
+                    condition=cleaned["condition"],
+                    experience=cleaned["experience"],
+                    equity=cleaned["equity"],
+                )
+            except AppError as exc:
+                raise forms.ValidationError(
+                    _("Vikterna går inte att använda: minst en måste vara större än noll.")
+                ) from exc
+        return cleaned
+
+    def weights(self) -> Weights:
+        return self.cleaned_data["weights"]  # type: ignore[no-any-return]
+
+
+class PlanForm(RankingForm):
+    """The ranking's weights and filters plus the budget, years and equity alpha."""
+
+    budget = forms.FloatField(
+        label=_("Budget per år (kr)"), min_value=1, max_value=1e12, initial=20_000_000
+    )
+    years = forms.IntegerField(label=_("Antal år"), min_value=1, max_value=10, initial=5)
+    alpha = forms.FloatField(label=_("Likvärdighet alfa"), min_value=0, max_value=5, initial=1.0)
+    start_year = forms.IntegerField(label=_("Första år"), min_value=2000, max_value=2100)
+
+    def __init__(self, data: Any = None, **kwargs: Any) -> None:
+        self.base_fields["start_year"].initial = timezone.localdate().year + 1
+        super().__init__(data, **kwargs)
+        del self.fields["method"]
+
+
+class SavePlanForm(forms.Form):
+    name = forms.CharField(label=_("Namn på planen"), max_length=120)

@@ -1,0 +1,101 @@
+"""The action plan page: the plan per year, its equity chart and the map of funded schools."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from server.pages.charts import grouped_bars
+from server.pages.reasons import reason_sv
+from server.pages.site_page import element_name
+from server.planning import services
+from server.planning.ranking import Weights
+
+QUARTILE_LABELS = {"Q1": "Q1", "Q2": "Q2", "Q3": "Q3", "Q4": "Q4", "unknown": "?"}
+
+
+@dataclass(frozen=True)
+class PlanView:
+    payload: dict[str, Any]
+    years: list[dict[str, Any]]
+    equity_chart: str
+    funded: pd.DataFrame
+
+
+def plan_compute_from(cleaned: dict[str, Any]) -> services.Plan:
+    weights: Weights = cleaned["weights"]
+    return services.plan_compute(
+        budget_per_year=cleaned["budget"],
+        years=cleaned["years"],
+        alpha=cleaned["alpha"],
+        weights=weights,
+        start_year=cleaned["start_year"],
+        district=cleaned.get("district") or None,
+        school_form=cleaned.get("school_form") or None,
+    )
+
+
+def _reason(text: str) -> str:
+    return text if (get_language() or "sv").startswith("en") else reason_sv(text)
+
+
+def plan_view(plan: services.Plan) -> PlanView:
+    """The plan's payload (as the API and exports have it), grouped by year for the page."""
+    payload = services.plan_payload(plan)
+    items_by_year: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for item in payload["items"]:  # type: ignore[attr-defined]
+        items_by_year[int(item["year"])].append(
+            {
+                **item,
+                "reason_text": _reason(item["reason"]),
+                "element_name": element_name(item["element"]),
+            }
+        )
+    unfunded_by_year: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for item in payload["unfunded_safety"]:  # type: ignore[attr-defined]
+        unfunded_by_year[int(item["year"])].append(
+            {**item, "element_name": element_name(item["element"])}
+        )
+    years = []
+    total = 0.0
+    for year in payload["years"]:  # type: ignore[attr-defined]
+        total += float(year["spent"] or 0)
+        years.append(
+            {
+                **year,
+                "total_spent": total,
+                "chosen": items_by_year.get(int(year["year"]), []),
+                "unfunded": unfunded_by_year.get(int(year["year"]), []),
+            }
+        )
+    equity = payload["equity"]  # type: ignore[assignment]
+    groups = [QUARTILE_LABELS.get(str(row["quartile"]), str(row["quartile"])) for row in equity]
+    chart = grouped_bars(
+        groups,
+        [
+            (
+                _("Utgifter, med likvärdighet"),
+                "#0b5d8a",
+                [row["spend_share"] or 0 for row in equity],
+            ),
+            (
+                _("Utgifter, bara skick"),
+                "#9ecae1",
+                [row["spend_share_no_equity"] or 0 for row in equity],
+            ),
+            (
+                _("Nytta, med likvärdighet"),
+                "#b2182b",
+                [row["benefit_share"] or 0 for row in equity],
+            ),
+        ],
+        title=_("Utgifter och nytta per kvartil av socioekonomiskt behov"),
+        y_label=_("Andel"),
+    )
+    funded = pd.DataFrame(payload["items"], columns=["site", "year"])  # type: ignore[arg-type]
+    return PlanView(payload=payload, years=years, equity_chart=chart, funded=funded)

@@ -1,0 +1,173 @@
+"""What the site page shows: facts, units, latest grades with photos, history, surveys."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+from django.conf import settings
+from django.utils.translation import get_language
+
+from server.campaigns.selectors import survey_aggregates
+from server.inspections.models import Inspection
+from server.inspections.selectors import latest_ratings
+from server.schools.models import SchoolUnit, Site
+from shared.catalogue import load_catalogue
+from shared.errors import NotFound
+from shared.grades import SEVERITY, Grade
+from surveys.scoring import THRESHOLD_DEFAULT, score_indices
+
+
+@dataclass(frozen=True)
+class RatingRow:
+    element: str
+    location: str
+    grade: str
+    urgency: int | None
+    cost_sek: float | None
+    observed_at: datetime
+    note: str
+    photos: list[str]
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    when: datetime
+    condition: float
+    ratings: int
+    synthetic: bool
+
+
+@dataclass(frozen=True)
+class SurveyRow:
+    unit: str
+    group: str
+    index: str
+    respondents: int
+    suppressed: bool
+    mean: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+
+@dataclass(frozen=True)
+class SitePage:
+    site: Site
+    units: list[SchoolUnit]
+    ratings: list[RatingRow]
+    history: list[HistoryPoint]
+    surveys: list[SurveyRow] = field(default_factory=list)
+
+    @property
+    def photo_count(self) -> int:
+        return sum(len(r.photos) for r in self.ratings)
+
+
+def element_name(code: str) -> str:
+    """The catalogue name of an element in the current language (the code if unknown)."""
+    catalogue = load_catalogue()
+    try:
+        element = catalogue.element(code)
+    except KeyError:
+        return code
+    return element.name_en if (get_language() or "sv").startswith("en") else element.name_sv
+
+
+def _condition(grades: list[str]) -> float | None:
+    """Mean severity 0..100 of the scored grades (A 0 .. D 100); N is not scored."""
+    scored = [SEVERITY[Grade(g)] for g in grades if g in "ABCD"]
+    return sum(scored) / len(scored) if scored else None
+
+
+def _float(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def site_surveys(*, site: Site) -> list[SurveyRow]:
+    """The site's units' survey indices, scored among all units (shrinkage needs the city);
+    a group under the suppression threshold keeps only its respondent count."""
+    aggregates = survey_aggregates()
+    units = {u.id: u.name for u in site.units.all()}
+    if aggregates.empty or not units:
+        return []
+    pupils = dict(SchoolUnit.objects.exclude(pupils=None).values_list("id", "pupils"))
+    scored = score_indices(
+        aggregates,
+        threshold=getattr(settings, "SURVEY_SUPPRESSION_THRESHOLD", THRESHOLD_DEFAULT),
+        pupils=pupils,
+    )
+    mine = scored[scored["unit"].isin(list(units))].sort_values(["unit", "group", "index"])
+    rows = []
+    for record in mine.to_dict("records"):
+        suppressed = bool(record["suppressed"])
+        rows.append(
+            SurveyRow(
+                unit=units[record["unit"]],
+                group=str(record["group"]),
+                index=str(record["index"]),
+                respondents=int(record["respondents"]),
+                suppressed=suppressed,
+                mean=None if suppressed else _float(record["mean"]),
+                ci_low=None if suppressed else _float(record["ci_low"]),
+                ci_high=None if suppressed else _float(record["ci_high"]),
+            )
+        )
+    return rows
+
+
+def site_page_get(*, code: str) -> SitePage:
+    """Everything the site page shows; NotFound for an unknown or removed site."""
+    site = (
+        Site.objects.select_related("district", "district__parent")
+        .filter(code=code, removed_at__isnull=True)
+        .first()
+    )
+    if site is None:
+        raise NotFound(f"There is no active site with code '{code}'.")
+    ratings = [
+        RatingRow(
+            element=element_name(r.element),
+            location=r.location,
+            grade=r.grade,
+            urgency=r.urgency,
+            cost_sek=r.estimated_cost_sek,
+            observed_at=r.observed_at,
+            note=r.note,
+            photos=list(r.photos or []),
+        )
+        for r in latest_ratings(site_ids=[site.id]).order_by("element", "location")
+    ]
+    ratings.sort(key=lambda r: ("DCBAN".find(r.grade), r.element, r.location))
+    history = []
+    finished = (
+        Inspection.objects.filter(site=site, finished_at__isnull=False)
+        .prefetch_related("ratings")
+        .order_by("finished_at")
+    )
+    for inspection in finished:
+        grades = [r.grade for r in inspection.ratings.all()]
+        condition = _condition(grades)
+        if condition is not None and inspection.finished_at is not None:
+            history.append(
+                HistoryPoint(inspection.finished_at, condition, len(grades), inspection.synthetic)
+            )
+    return SitePage(
+        site=site,
+        units=list(site.units.order_by("name")),
+        ratings=ratings,
+        history=history,
+        surveys=site_surveys(site=site),
+    )
+
+
+def plan_items_for_site(items: pd.DataFrame | list[dict[str, Any]], code: str) -> list[dict]:
+    """The rows of a plan's chosen items that belong to the site `code`."""
+    rows = items.to_dict("records") if isinstance(items, pd.DataFrame) else list(items)
+    return [row for row in rows if str(row.get("site")) == code]

@@ -1,0 +1,37 @@
+// Light JavaScript for the planner pages: sortable tables and photos that open large.
+(function () {
+  "use strict";
+  document.querySelectorAll("table.sortable").forEach(function (table) {
+    table.querySelectorAll("th").forEach(function (th, col) {
+      th.tabIndex = 0;
+      th.classList.add("sort");
+      function sort() {
+        var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
+        var numeric = th.dataset.type === "num", up = th.getAttribute("aria-sort") !== "ascending";
+        rows.sort(function (a, b) {
+          var x = a.cells[col], y = b.cells[col];
+          var u = x.dataset.v !== undefined ? x.dataset.v : x.textContent.trim();
+          var v = y.dataset.v !== undefined ? y.dataset.v : y.textContent.trim();
+          var c = numeric ? parseFloat(u) - parseFloat(v) : u.localeCompare(v, "sv");
+          return up ? c : -c;
+        });
+        table.querySelectorAll("th").forEach(function (h) { h.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", up ? "ascending" : "descending");
+        rows.forEach(function (r) { body.appendChild(r); });
+      }
+      th.addEventListener("click", sort);
+      th.addEventListener("keydown", function (e) { if (e.key === "Enter") { sort(); } });
+    });
+  });
+  var dialog = document.getElementById("photo-dialog");
+  if (dialog && dialog.showModal) {
+    document.querySelectorAll("a.thumb").forEach(function (a) {
+      a.addEventListener("click", function (e) {
+        e.preventDefault();
+        dialog.querySelector("img").src = a.href;
+        dialog.querySelector("img").alt = a.querySelector("img").alt;
+        dialog.showModal();
+      });
+    });
+  }
+})();

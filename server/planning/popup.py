@@ -1,0 +1,25 @@
+"""A school's map popup, served by the API so a map of many schools carries no popup HTML."""
+
+from __future__ import annotations
+
+from maps.popup import popup_html
+from maps.priority import need_scale
+from server.planning.ranking import Weights
+from server.planning.services import ranking_compute
+from shared.errors import NotFound
+
+SITE_PAGE = "/sites/{code}/"
+
+
+def site_popup_html(*, code: str, weights: Weights | None = None) -> str:
+    """The popup of one active site, ranked among all; NotFound for an unknown code.
+
+    The survey line says only whether shown results exist: groups under the suppression
+    threshold never reach the ranking (see `loading.load_experience`), so none shows here.
+    """
+    ranking = ranking_compute(weights=weights or Weights(), draws=200)
+    frame = ranking.frame
+    if code not in frame.index:
+        raise NotFound(f"There is no active site with code '{code}'.")
+    colour = need_scale().rgb_hex_str
+    return popup_html(code, frame.loc[code], colour=colour, site_url=SITE_PAGE, schools=len(frame))
