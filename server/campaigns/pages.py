@@ -8,14 +8,12 @@ from django.shortcuts import redirect, render
 from server.campaigns import selectors, services
 from server.campaigns.api import campaign_out, campaigns_annotated
 from server.campaigns.forms import CampaignForm
-from server.pages.views import _planner_only
+from server.pages.views import planner_only
 from shared.errors import AppError, NotFound
 
 
+@planner_only
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    refused = _planner_only(request)
-    if refused:
-        return refused
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -49,10 +47,8 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@planner_only
 def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
-    refused = _planner_only(request)
-    if refused:
-        return refused
     try:
         campaign = services.campaign_get(code=code)
     except NotFound:
@@ -64,10 +60,8 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@planner_only
 def results(request: HttpRequest) -> HttpResponse:
-    refused = _planner_only(request)
-    if refused:
-        return refused
     site = request.GET.get("site") or None
     unit_ids = selectors.unit_ids_of_site(site_code=site) if site else None
     city = [
