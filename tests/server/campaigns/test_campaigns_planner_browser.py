@@ -23,7 +23,7 @@ def test_a_planner_opens_a_campaign_and_reads_results(
     page.goto(live_server.url + "/enkater/")
     page.fill("#id_username", "planner-t")
     page.fill("#id_password", "pw-planner-123")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.goto(live_server.url + "/enkater/")
 
     page.select_option("#id_unit", unit.code)

@@ -18,7 +18,7 @@ def test_it_draws_every_school_on_the_dashboard_map_offline(
     assert "/accounts/login/" in page.url  # planner pages ask for a sign-in first
     page.fill("#id_username", "planner")
     page.fill("#id_password", "skolmiljo-planner")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.goto(live_server.url + "/dashboard/?tiles=0")
     frame = page.frame_locator("iframe.map")
     frame.locator("path.skm-priority").first.wait_for(timeout=20_000)
@@ -38,7 +38,7 @@ def test_it_refuses_the_dashboard_to_inspectors(live_server: Any, page: Any) -> 
     page.goto(live_server.url + "/accounts/login/")
     page.fill("#id_username", "inspector")
     page.fill("#id_password", "skolmiljo-inspector")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     response = page.goto(live_server.url + "/dashboard/")
 
     assert response.status == 403
