@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from mobile.i18n import Translator
 from mobile.store import (
@@ -216,6 +216,8 @@ class InspectionController:
                 Inspection.state == InspectionState.SYNCED,
             )
             .order_by(Inspection.finished_at.desc())
+            .limit(1)
+            .options(selectinload(Inspection.ratings).selectinload(Rating.photos))
         ).first()
         if last is None:
             return {}
@@ -345,7 +347,10 @@ class InspectionController:
     # --- helpers ---
 
     def _get(self, session: Session, uuid: str) -> Inspection:
-        inspection = session.get(Inspection, uuid)
+        # Ratings and their photos in two more queries, not one per rating.
+        inspection = session.get(
+            Inspection, uuid, options=[selectinload(Inspection.ratings).selectinload(Rating.photos)]
+        )
         if inspection is None:
             raise NotFound(self._tr("inspection.not_found"))
         return inspection
