@@ -85,7 +85,8 @@ def scenario(driver: Driver) -> Scenario:
     driver.record("chooser_selection", [s.rsplit("/", 1)[-1] for s in chooser.selection])
     driver.screenshot("field-photo-chooser")
     driver.tap(chooser_popup.ids.choose_button)
-    yield from driver.settle()
+    # The popup fades out; until it is gone it still catches touches.
+    yield from driver.wait_until(lambda: chooser_popup.parent is None)
     driver.record("photos_text", grade.photos_text)
     driver.record("thumbnails", len(grade.thumbnails))
     driver.record("urgency_1", driver.describe(grade.urgency_buttons[1]))
@@ -94,6 +95,7 @@ def scenario(driver: Driver) -> Scenario:
     driver.tap(grade.ids.save_button)
     yield from driver.settle()
     driver.record("after_save", manager.current)
+    driver.record("save_message", grade.message)
 
     # Next ungraded (the facade): skip it, grade the one after B, then come back.
     driver.tap(checklist.ids.next_button)
