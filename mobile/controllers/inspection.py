@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -168,8 +168,8 @@ class InspectionController:
             ratings = {(r.element, r.location): r for r in inspection.ratings}
             previous = self._previous(session, inspection)
             locations: dict[str, list[str]] = {}
-            for element, location in sorted(set(ratings) | set(previous)):
-                locations.setdefault(element, []).append(location)
+            for code, location in sorted(set(ratings) | set(previous)):
+                locations.setdefault(code, []).append(location)
             name = "name_sv" if self._tr.language == "sv" else "name_en"
             items: list[ChecklistItem] = []
             for group in GROUPS:
@@ -185,15 +185,13 @@ class InspectionController:
                             previous=previous.get((element.code, location)),
                         )
                         if rating is not None:
-                            base = ChecklistItem(
-                                **{
-                                    **base.__dict__,
-                                    "grade": rating.grade,
-                                    "urgency": rating.urgency,
-                                    "note": rating.note,
-                                    "quantity": rating.quantity,
-                                    "photos": tuple(sorted(p.sha256 for p in rating.photos)),
-                                }
+                            base = replace(
+                                base,
+                                grade=rating.grade,
+                                urgency=rating.urgency,
+                                note=rating.note,
+                                quantity=rating.quantity,
+                                photos=tuple(sorted(p.sha256 for p in rating.photos)),
                             )
                         items.append(base)
             return Checklist(

@@ -187,7 +187,12 @@ class GradeScreen(Screen):  # type: ignore[misc]
         if device.has_camera(platform):
             target = self._controller.photo_path("camera-capture").with_name("capture.jpg")
             target.parent.mkdir(parents=True, exist_ok=True)
-            device.take_photo(str(target), lambda path: path and self.add_photo(Path(path)))
+
+            def taken(path: str | None) -> None:
+                if path:
+                    self.add_photo(Path(path))
+
+            device.take_photo(str(target), taken)
         else:
             PhotoChooser(on_choose=self.add_photo, title=self._tr("grade.photo")).open()
 

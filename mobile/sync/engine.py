@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Final, TypeVar
 
@@ -108,7 +109,8 @@ def sync_run(
                 report.photos_uploaded += _upload_photos(
                     session_factory, api, batch, photos_dir, retried, progress
                 )
-                results = retried(lambda batch=batch: api.push([p for _, _, p in batch]))
+                payloads = [payload for _, _, payload in batch]
+                results = retried(partial(api.push, payloads))
                 with session_factory.begin() as session:
                     _record(session, [entry_id for entry_id, _, _ in batch], results, report)
                 report.sent += len(batch)
