@@ -25,6 +25,8 @@ class HomeSummary:
     server_url: str | None
     site_count: int
     inspections_by_state: Mapping[InspectionState, int]
+    # Why the server refused this tablet's token, if it did: syncing has stopped.
+    auth_error: str | None = None
 
     @property
     def waiting_to_sync(self) -> int:
@@ -56,11 +58,14 @@ class HomeController:
                 server_url=setting_get(session, SettingKey.SERVER_URL),
                 site_count=site_count(session),
                 inspections_by_state=MappingProxyType(inspection_count_by_state(session)),
+                auth_error=setting_get(session, SettingKey.AUTH_ERROR),
             )
 
 
 def home_view(summary: HomeSummary, tr: Translator) -> HomeView:
-    if summary.enrolled:
+    if summary.enrolled and summary.auth_error:
+        enrollment = tr("home.refused", server=summary.server_url or "?")
+    elif summary.enrolled:
         enrollment = tr("home.enrolled", server=summary.server_url or "?")
     else:
         enrollment = tr("home.not_enrolled")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from mobile.i18n import Translator
 from mobile.store import (
@@ -168,8 +168,8 @@ class InspectionController:
             ratings = {(r.element, r.location): r for r in inspection.ratings}
             previous = self._previous(session, inspection)
             locations: dict[str, list[str]] = {}
-            for element, location in sorted(set(ratings) | set(previous)):
-                locations.setdefault(element, []).append(location)
+            for code, location in sorted(set(ratings) | set(previous)):
+                locations.setdefault(code, []).append(location)
             name = "name_sv" if self._tr.language == "sv" else "name_en"
             items: list[ChecklistItem] = []
             for group in GROUPS:
@@ -185,15 +185,13 @@ class InspectionController:
                             previous=previous.get((element.code, location)),
                         )
                         if rating is not None:
-                            base = ChecklistItem(
-                                **{
-                                    **base.__dict__,
-                                    "grade": rating.grade,
-                                    "urgency": rating.urgency,
-                                    "note": rating.note,
-                                    "quantity": rating.quantity,
-                                    "photos": tuple(sorted(p.sha256 for p in rating.photos)),
-                                }
+                            base = replace(
+                                base,
+                                grade=rating.grade,
+                                urgency=rating.urgency,
+                                note=rating.note,
+                                quantity=rating.quantity,
+                                photos=tuple(sorted(p.sha256 for p in rating.photos)),
                             )
                         items.append(base)
             return Checklist(
@@ -216,6 +214,8 @@ class InspectionController:
                 Inspection.state == InspectionState.SYNCED,
             )
             .order_by(Inspection.finished_at.desc())
+            .limit(1)
+            .options(selectinload(Inspection.ratings).selectinload(Rating.photos))
         ).first()
         if last is None:
             return {}
@@ -345,7 +345,10 @@ class InspectionController:
     # --- helpers ---
 
     def _get(self, session: Session, uuid: str) -> Inspection:
-        inspection = session.get(Inspection, uuid)
+        # Ratings and their photos in two more queries, not one per rating.
+        inspection = session.get(
+            Inspection, uuid, options=[selectinload(Inspection.ratings).selectinload(Rating.photos)]
+        )
         if inspection is None:
             raise NotFound(self._tr("inspection.not_found"))
         return inspection

@@ -32,21 +32,21 @@ class SitesController:
         """Sites on the tablet, assigned first then by name; `query` matches name,
         district or a school unit's name, ignoring case."""
         with self._session_factory() as session:
-            last = dict(
+            last: dict[str, datetime | None] = dict(
                 session.execute(
                     select(Inspection.site_code, func.max(Inspection.finished_at)).group_by(
                         Inspection.site_code
                     )
                 ).all()
             )
-            pending = dict(
+            pending: dict[str, int] = dict(
                 session.execute(
                     select(Inspection.site_code, func.count())
                     .where(Inspection.state.in_(PENDING_STATES))
                     .group_by(Inspection.site_code)
                 ).all()
             )
-            drafts = dict(
+            drafts: dict[str, str] = dict(
                 session.execute(
                     select(Inspection.site_code, func.max(Inspection.uuid))
                     .where(Inspection.state == InspectionState.DRAFT)

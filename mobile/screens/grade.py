@@ -8,6 +8,7 @@ from typing import Any
 from kivy.lang import Builder
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, StringProperty
+from kivy.uix.image import Image
 from kivy.uix.popup import Popup
 from kivy.uix.screenmanager import Screen
 from kivy.utils import platform
@@ -22,6 +23,7 @@ from shared.grades import Grade, Urgency, urgency_asked
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
 SAFETY = (0.75, 0.12, 0.10, 1)
+MAX_THUMBNAILS = 6
 GRADE_TONES = {
     "A": (0.12, 0.50, 0.29, 1),
     "B": (0.40, 0.55, 0.18, 1),
@@ -32,7 +34,13 @@ GRADE_TONES = {
 
 
 class PhotoChooser(Popup):  # type: ignore[misc]
+    """The desktop's stand-in for the camera: pick an image file (Pictures, else home)."""
+
+    start_path = StringProperty("")
+
     def __init__(self, *, on_choose: Any, **kwargs: Any) -> None:
+        home = Path.home()
+        self.start_path = str(home / "Pictures" if (home / "Pictures").is_dir() else home)
         self._on_choose = on_choose
         super().__init__(**kwargs)
 
@@ -68,6 +76,7 @@ class GradeScreen(Screen):  # type: ignore[misc]
         self.position: PositionFix | None = None
         self.grade_buttons: dict[str, ChoiceButton] = {}
         self.urgency_buttons: dict[int, ChoiceButton] = {}
+        self.thumbnails: list[str] = []
         super().__init__(**kwargs)
         self.location_hint = tr("grade.location")
         self.note_hint = tr("grade.note")
@@ -142,7 +151,23 @@ class GradeScreen(Screen):  # type: ignore[misc]
             button.disabled = self.grade == Grade.N
 
     def _show_photos(self) -> None:
+        """The count of this grade's photos; thumbnails of the previous ones, then these."""
         self.photos_text = self._tr.plural("grade.photos", len(self.photos))
+        strip = self.ids.photo_strip
+        strip.clear_widgets()
+        previous = self.item.previous.photos if self.item and self.item.previous else ()
+        self.thumbnails = []
+        for sha256 in [*previous, *self.photos][:MAX_THUMBNAILS]:
+            path = self._controller.photo_path(sha256)
+            if path.exists():
+                thumbnail = Image(
+                    source=str(path),
+                    size_hint=(None, None),
+                    size=(dp(116), dp(88)),
+                    fit_mode="contain",
+                )
+                strip.add_widget(thumbnail)
+                self.thumbnails.append(sha256)
 
     def _on_fix(self, lat: float, lon: float, accuracy: float | None) -> None:
         self.position = PositionFix(lat, lon, accuracy)
@@ -162,7 +187,12 @@ class GradeScreen(Screen):  # type: ignore[misc]
         if device.has_camera(platform):
             target = self._controller.photo_path("camera-capture").with_name("capture.jpg")
             target.parent.mkdir(parents=True, exist_ok=True)
-            device.take_photo(str(target), lambda path: path and self.add_photo(Path(path)))
+
+            def taken(path: str | None) -> None:
+                if path:
+                    self.add_photo(Path(path))
+
+            device.take_photo(str(target), taken)
         else:
             PhotoChooser(on_choose=self.add_photo, title=self._tr("grade.photo")).open()
 

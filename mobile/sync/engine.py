@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Final, TypeVar
 
@@ -39,6 +41,8 @@ T = TypeVar("T")
 ACCEPTED: Final = frozenset({"created", "unchanged", "updated"})
 # A second round re-sends what the server said it lacked photos for, after uploading them.
 ROUNDS: Final = 2
+PHOTO_UPLOADS_AT_ONCE: Final = 4
+PHOTO_CHUNK: Final = 20
 
 Progress = Callable[[str, int, int], None]
 """`progress(phase, done, total)`; phases: `reference`, `photos`, `inspections`."""
@@ -105,7 +109,8 @@ def sync_run(
                 report.photos_uploaded += _upload_photos(
                     session_factory, api, batch, photos_dir, retried, progress
                 )
-                results = retried(lambda batch=batch: api.push([p for _, _, p in batch]))
+                payloads = [payload for _, _, payload in batch]
+                results = retried(partial(api.push, payloads))
                 with session_factory.begin() as session:
                     _record(session, [entry_id for entry_id, _, _ in batch], results, report)
                 report.sent += len(batch)
@@ -154,19 +159,29 @@ def _upload_photos(
             select(Photo).where(Photo.sha256.in_(wanted), Photo.uploaded.is_(False))
         ).all()
         files = [(photo.sha256, photo.path) for photo in todo]
+
+    def upload(item: tuple[str, str]) -> None:
+        sha256, path = item
+        data = (photos_dir / path).read_bytes()
+        # Straight PUT, no HEAD first: a photo is nearly always new to the server (this
+        # tablet took it), and a repeat costs the server one read (answered "200").
+        retried(lambda: api.photo_put(sha256, data))
+
     uploaded = 0
-    for done, (sha256, path) in enumerate(files, start=1):
-
-        def upload(sha256: str = sha256, path: str = path) -> None:
-            # Straight PUT, no HEAD first: a photo is nearly always new to the server
-            # (this tablet took it), and a repeat costs the server one read ("200").
-            api.photo_put(sha256, (photos_dir / path).read_bytes())
-
-        retried(upload)
-        with session_factory.begin() as session:
-            session.execute(update(Photo).where(Photo.sha256 == sha256).values(uploaded=True))
-        uploaded += 1
-        progress("photos", done, len(files))
+    # A few uploads at a time hide each request's round trip; each chunk is marked
+    # uploaded in one transaction. Dying mid-chunk only means sending some again.
+    with ThreadPoolExecutor(max_workers=PHOTO_UPLOADS_AT_ONCE) as pool:
+        for start in range(0, len(files), PHOTO_CHUNK):
+            chunk = files[start : start + PHOTO_CHUNK]
+            list(pool.map(upload, chunk))
+            with session_factory.begin() as session:
+                session.execute(
+                    update(Photo)
+                    .where(Photo.sha256.in_([sha for sha, _ in chunk]))
+                    .values(uploaded=True)
+                )
+            uploaded += len(chunk)
+            progress("photos", uploaded, len(files))
     return uploaded
 
 

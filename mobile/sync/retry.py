@@ -28,7 +28,7 @@ class Backoff:
     attempts: int = 6
 
     def delay(self, attempt: int, rng: Callable[[], float] = random.random) -> float:
-        return rng() * min(self.cap, self.base * 2**attempt)
+        return float(rng() * min(self.cap, self.base * 2**attempt))
 
 
 def retryable(error: BaseException) -> bool:

@@ -29,7 +29,7 @@ from tests.bench.common import Result, best_of
 
 STARTUP_INSPECTIONS = 400  # x 25 elements = 10,000 ratings
 SYNC_INSPECTIONS = int(os.environ.get("BENCH_MOBILE_INSPECTIONS", "500"))
-T0 = datetime(2026, 9, 1, 8, tzinfo=UTC)
+T0 = datetime(2025, 9, 1, 8, tzinfo=UTC)
 
 
 def _reference(n_sites: int, assigned: int = 5) -> Any:
@@ -95,8 +95,8 @@ def _fill_store(
                 site_code=site_codes[n % len(site_codes)],
                 catalogue_version=version,
                 state=InspectionState.WAITING,
-                started_at=T0 + timedelta(days=n),
-                finished_at=T0 + timedelta(days=n, hours=2),
+                started_at=T0 + timedelta(hours=3 * n),
+                finished_at=T0 + timedelta(hours=3 * n + 2),
             )
             photo = None
             if photos_dir is not None:
@@ -112,7 +112,7 @@ def _fill_store(
                     grade="ABCD"[(n + k) % 4],
                     note="Bench",
                     quantity=12.0,
-                    observed_at=T0 + timedelta(days=n, minutes=k),
+                    observed_at=T0 + timedelta(hours=3 * n, minutes=k),
                     lat=57.7,
                     lon=11.9,
                     accuracy_m=5.0,

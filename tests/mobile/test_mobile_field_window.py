@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from live_sync import LiveSync
+from photo_files import camera_jpeg
 from png_check import read_png
 from window_harness import WindowHarness, output_root
 
@@ -15,6 +16,7 @@ def test_it_enrolls_grades_finishes_and_syncs_through_touch(
 ) -> None:
     from server.inspections.models import Inspection, Rating
 
+    camera_jpeg(window.work_dir / "home" / "tak.jpg", size=(3000, 2000))
     run = window.run("field_app", live.url, live.code(), env={"SKOLMILJO_WINDOW_WATCHDOG": "80"})
     report = run.report
 
@@ -34,6 +36,8 @@ def test_it_enrolls_grades_finishes_and_syncs_through_touch(
     assert report["grade_button_c"]["height_dp"] >= 72
     assert report["urgency_text"] == "Brådska (ange för C och D)"
     assert report["urgency_1_chosen"] is True
+    assert report["chooser_selection"] == ["tak.jpg"]
+    assert (report["photos_text"], report["thumbnails"]) == ("1 foto", 1)
     assert report["urgency_1"]["text"] == "1 Säkerhet: åtgärda nu"
     assert report["after_save"] == "checklist"
     assert report["next_title"] == "Fasad"
@@ -63,6 +67,15 @@ def test_it_enrolls_grades_finishes_and_syncs_through_touch(
         120.0,
     )
     assert ratings["facade"].grade == "A"
+    from server.inspections.models import Photo
+
+    (photo_hash,) = roof.photos
+    stored = Photo.objects.get(sha256=photo_hash)
+    assert stored.content_type == "image/jpeg"
+    from PIL import Image
+
+    with Image.open(stored.file) as image:
+        assert image.size == (2048, 1365)  # downscaled on the tablet
     assert sorted(r.grade for r in ratings.values()) == ["A", "B", "C"]
 
     for name in (

@@ -130,3 +130,19 @@ def test_it_words_the_summary_for_the_screen(
     assert (view.enrollment, view.waiting, view.sites) == expected
     # Connecting is always possible (again, after a revoked token); choosing needs sites.
     assert (view.can_connect, view.can_choose_site) == (True, sites > 0)
+
+
+def test_it_says_when_the_server_refused_the_tablet() -> None:
+    summary = HomeSummary(
+        enrolled=True,
+        server_url="https://skolmiljo.example.se",
+        site_count=3,
+        inspections_by_state=dict.fromkeys(InspectionState, 0),
+        auth_error="Unknown or revoked device token: enroll the tablet again.",
+    )
+
+    view = home_view(summary, translator_for("sv"))
+
+    assert view.enrollment == (
+        "https://skolmiljo.example.se godtar inte längre surfplattan: anslut igen"
+    )

@@ -277,3 +277,36 @@ def test_it_syncs_in_a_background_thread_on_request(live: LiveSync, tablet: Tabl
     assert [e.kind for e in events][0] == "started" and events[-1].kind == "done"
     assert ("inspections", 1, 1) in [(e.phase, e.done, e.total) for e in events]
     assert live.server_inspections() == [(uuid, 1, 4)]
+
+
+def test_it_shows_a_refusal_with_its_reason_and_an_edit_resolves_it(
+    live: LiveSync, tablet: Tablet
+) -> None:
+    from mobile.controllers.sync_status import SyncStatusController, sync_row_text
+    from mobile.store.outbox import outbox_add
+
+    tablet.enroll(live)
+    uuid = tablet.inspect("bergsjoskolan", GRADES)
+    tablet.sync()
+    # Other content under the same revision (as a buggy older app version could send).
+    with tablet.session_factory.begin() as session:
+        inspection = session.get_one(Inspection, uuid)
+        inspection.ratings[0].note = "changed without a new revision"
+        inspection.state = InspectionState.WAITING
+        entry = session.scalars(select(OutboxEntry)).one()
+        entry.acked_at = None
+        session.flush()
+        outbox_add(session, inspection)
+
+    assert tablet.sync().statuses == {"conflict": 1}
+
+    (row,) = SyncStatusController(tablet.session_factory).rows()
+    assert sync_row_text(row, tablet.tr).startswith("Bergsjöskolan · ")
+    assert " · Avvisad · orsak: conflict" in sync_row_text(row, tablet.tr)
+    assert live.server_inspections() == [(uuid, 1, 4)]
+
+    tablet.inspections.reopen(uuid)
+    tablet.inspections.finish(uuid)
+    assert tablet.sync().statuses == {"updated": 1}
+    assert live.server_inspections() == [(uuid, 2, 4)]
+    assert _states(tablet) == [InspectionState.SYNCED]

@@ -65,12 +65,37 @@ def scenario(driver: Driver) -> Scenario:
     yield from driver.type_text(grade.ids.note_input, "Läckage vid takfot")
     yield from driver.type_text(grade.ids.quantity_input, "120")
     yield from driver.settle()
+    # A photo through the desktop's file chooser (the test put tak.jpg in $HOME).
+    driver.tap(grade.ids.photo_button)
+    yield from driver.settle()
+    from kivy.core.window import Window
+
+    from mobile.screens.grade import PhotoChooser
+
+    chooser_popup = next(w for w in Window.children if isinstance(w, PhotoChooser))
+    chooser = chooser_popup.ids.chooser
+    yield from driver.wait_until(lambda: bool(chooser.files), state=lambda: chooser.path)
+    entry = next(
+        node
+        for node in chooser.layout.ids.treeview.iterate_all_nodes()
+        if str(getattr(node, "path", "")).endswith("tak.jpg")
+    )
+    driver.tap(entry)
+    yield from driver.settle()
+    driver.record("chooser_selection", [s.rsplit("/", 1)[-1] for s in chooser.selection])
+    driver.screenshot("field-photo-chooser")
+    driver.tap(chooser_popup.ids.choose_button)
+    # The popup fades out; until it is gone it still catches touches.
+    yield from driver.wait_until(lambda: chooser_popup.parent is None)
+    driver.record("photos_text", grade.photos_text)
+    driver.record("thumbnails", len(grade.thumbnails))
     driver.record("urgency_1", driver.describe(grade.urgency_buttons[1]))
     driver.record("urgency_1_chosen", grade.urgency_buttons[1].chosen)
     driver.screenshot("field-grade")
     driver.tap(grade.ids.save_button)
     yield from driver.settle()
     driver.record("after_save", manager.current)
+    driver.record("save_message", grade.message)
 
     # Next ungraded (the facade): skip it, grade the one after B, then come back.
     driver.tap(checklist.ids.next_button)
