@@ -63,7 +63,9 @@ def load_sites(*, district: str | None = None, school_form: str | None = None) -
     )
     per_site = _pupil_weighted(units)
     frame = base.merge(per_site, left_on="id", right_index=True, how="left")
-    frame["synthetic"] = frame["attributes_synthetic"] | frame["need_synthetic"].fillna(False)
+    # A site without units has no need flag; astype first so fillna has nothing to downcast.
+    need_synthetic = frame["need_synthetic"].astype("boolean").fillna(False).astype(bool)
+    frame["synthetic"] = frame["attributes_synthetic"].astype(bool) | need_synthetic
     frame = frame.rename(columns={"district_name": "district", "city_area_code": "city_area"})
     return frame.set_index("code").sort_index()[["id", *SITE_COLUMNS]]
 
