@@ -135,7 +135,7 @@ def run() -> list[Result]:
                         ours_draw,
                         "folium MarkerCluster of CircleMarkers",
                         plain_draw * scale,
-                        f"drew all {n:,} (first cluster icons shown){extrapolated}",
+                        f"all {n:,} in the clusters, first cluster icons shown{extrapolated}",
                     )
                 )
     finally:
