@@ -53,12 +53,14 @@ def _bar(label: str, value: float | None, colour: Callable[[float], str]) -> str
 def _defects(defects: Any) -> str:
     if not isinstance(defects, Sequence) or isinstance(defects, str) or not defects:
         return ""
-    items = "".join(
-        f"<li>{escape(str(d[0]))} ({escape(str(d[1]))}): <b>{escape(str(d[2]))}</b></li>"
-        if isinstance(d, Sequence) and not isinstance(d, str) and len(d) >= 3
-        else f"<li>{escape(str(d))}</li>"
-        for d in defects
-    )
+
+    def item(d: Any) -> str:
+        if not (isinstance(d, Sequence) and not isinstance(d, str) and len(d) >= 3):
+            return f"<li>{escape(str(d))}</li>"
+        where = f" ({escape(str(d[1]))})" if d[1] else ""  # most elements have no location
+        return f"<li>{escape(str(d[0]))}{where}: <b>{escape(str(d[2]))}</b></li>"
+
+    items = "".join(item(d) for d in defects)
     return f'<div>Värsta brister:</div><ul style="margin:0 0 4px 16px;padding:0">{items}</ul>'
 
 

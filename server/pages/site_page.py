@@ -9,13 +9,12 @@ from typing import Any
 
 import pandas as pd
 from django.conf import settings
-from django.utils.translation import get_language
 
 from server.campaigns.selectors import survey_aggregates
+from server.inspections.catalogues import element_name
 from server.inspections.models import Inspection
 from server.inspections.selectors import latest_ratings
 from server.schools.models import SchoolUnit, Site
-from shared.catalogue import load_catalogue
 from shared.errors import NotFound
 from shared.grades import SEVERITY, Grade
 from surveys.scoring import THRESHOLD_DEFAULT, score_indices
@@ -64,16 +63,6 @@ class SitePage:
     @property
     def photo_count(self) -> int:
         return sum(len(r.photos) for r in self.ratings)
-
-
-def element_name(code: str) -> str:
-    """The catalogue name of an element in the current language (the code if unknown)."""
-    catalogue = load_catalogue()
-    try:
-        element = catalogue.element(code)
-    except KeyError:
-        return code
-    return element.name_en if (get_language() or "sv").startswith("en") else element.name_sv
 
 
 def _condition(grades: list[str]) -> float | None:

@@ -202,6 +202,9 @@ def test_it_serves_the_map_popup_to_planners_only(
     assert "Gamla skolan" in popup.content.decode()
     assert 'href="/sites/gamla/"' in popup.content.decode()
     assert "Rang <b>1</b> av 3" in popup.content.decode()
+    defects = re.findall(r"<li>(.*?)</li>", popup.content.decode())
+    assert len(defects) == 3
+    assert all(re.fullmatch(r"[A-ZÅÄÖ][^_()]+: <b>D</b>", d) for d in defects)  # names, no codes
     assert unknown.status_code == 404
     assert set(unknown.json()) == {"code", "message", "details"}
     assert anonymous.status_code == 401
