@@ -285,3 +285,14 @@ def test_it_speaks_swedish_by_default(planner: Client, city: dict[str, Any]) -> 
 
     assert "<h1>Rangordning</h1>" in html
     assert '<html lang="sv">' in html
+
+
+def test_it_shows_the_key_figures_on_the_dashboard(planner: Client, city: dict[str, Any]) -> None:
+    html = planner.get("/dashboard/").content.decode()
+
+    figures = dict(re.findall(r"<dt>(.*?)</dt><dd[^>]*>(.*?)</dd>", html, re.DOTALL))
+    assert figures["Inventerade skolhus"].split() == ["2", "av", "3"]
+    assert figures["Åtgärda nu (säkerhet)"] == "1"
+    assert figures["Andel byggdelar i skick C/D"].strip() == "50 %"  # gamla all D, nya all A
+    assert figures["Med enkätresultat"].split() == ["0", "av", "3"]
+    assert 'src="/dashboard/map/"' in html

@@ -163,6 +163,7 @@ def test_it_opens_a_site_from_the_map_and_switches_to_english_and_back(
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for()
     name = popup.locator("b").first.inner_text()
+    page.wait_for_timeout(400)  # the popup's fade-in and the map's pan
     page.screenshot(path=str(screenshot_dir / "dashboard-popup.png"))
     popup.get_by_role("link", name="Öppna skolsidan").click()  # target=_top: the whole tab
     page.wait_for_url("**/sites/**")
