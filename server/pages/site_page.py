@@ -9,6 +9,8 @@ from typing import Any
 
 import pandas as pd
 from django.conf import settings
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from server.campaigns.selectors import survey_aggregates
 from server.inspections.catalogues import element_name
@@ -17,6 +19,7 @@ from server.inspections.selectors import latest_ratings
 from server.schools.models import SchoolUnit, Site
 from shared.errors import NotFound
 from shared.grades import SEVERITY, Grade
+from surveys.questionnaire import load_all, localize
 from surveys.scoring import THRESHOLD_DEFAULT, score_indices
 
 
@@ -79,6 +82,15 @@ def _float(value: Any) -> float | None:
     return None if math.isnan(number) else number
 
 
+def _index_names(lang: str) -> dict[str, str]:
+    """Index code -> its name in `lang` (Swedish when the questionnaire lacks it)."""
+    names: dict[str, str] = {}
+    for questionnaire in load_all().values():
+        for code, index in questionnaire.indices.items():
+            names.setdefault(code, localize(index.name, lang))
+    return names
+
+
 def site_surveys(*, site: Site) -> list[SurveyRow]:
     """The site's units' survey indices, scored among all units (shrinkage needs the city);
     a group under the suppression threshold keeps only its respondent count."""
@@ -93,14 +105,17 @@ def site_surveys(*, site: Site) -> list[SurveyRow]:
         pupils=pupils,
     )
     mine = scored[scored["unit"].isin(list(units))].sort_values(["unit", "group", "index"])
+    lang = "en" if (get_language() or "sv").startswith("en") else "sv"
+    indices = _index_names(lang)
+    groups = {"pupils": _("Elever"), "parents": _("Vårdnadshavare")}
     rows = []
     for record in mine.to_dict("records"):
         suppressed = bool(record["suppressed"])
         rows.append(
             SurveyRow(
                 unit=units[record["unit"]],
-                group=str(record["group"]),
-                index=str(record["index"]),
+                group=str(groups.get(record["group"], record["group"])),
+                index=indices.get(str(record["index"]), str(record["index"])),
                 respondents=int(record["respondents"]),
                 suppressed=suppressed,
                 mean=None if suppressed else _float(record["mean"]),

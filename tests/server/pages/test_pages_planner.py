@@ -179,7 +179,7 @@ def test_it_shows_the_site_with_photos_history_and_surveys(
     surveys = html[html.index('class="surveys"') :]
     assert "för få svar" in surveys  # the small unit's two answers stay hidden
     assert re.search(
-        r"Lilla enheten</td><td>pupils</td><td>indoor_climate</td><td>2</td>\s*"
+        r"Lilla enheten</td><td>Elever</td><td>Inomhusklimat</td><td>2</td>\s*"
         r'<td><span class="suppressed">',
         surveys,
     )
