@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 from django.templatetags.static import static
+from django.utils.translation import get_language
 
 from maps.assets import use_local_assets
 from maps.priority import priority_map
@@ -96,6 +97,7 @@ def ranking_map_html(
         popup_url="/api/v1/sites/{code}/popup",
         tiles=tiles,
         synthetic=ranking.synthetic,
+        lang=get_language() or "sv",
     )
     use_local_assets(m, lambda path: static(f"maps/vendor/{path}"))
     return str(m.get_root().render())

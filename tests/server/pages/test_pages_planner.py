@@ -275,6 +275,8 @@ def test_it_speaks_english_when_asked(planner: Client, city: dict[str, Any]) -> 
     plan = planner.get("/plan/", {"budget": 2_000_000, "start_year": 2027}).content.decode()
 
     assert "<h1>Ranking</h1>" in html
+    assert "Open the school page" in planner.get("/api/v1/sites/gamla/popup").content.decode()
+    assert '"Priority"' in planner.get("/dashboard/map/?tiles=0").content.decode()
     assert "Weighted sum" in html
     assert "urgency 1: safety" in plan
     assert "<h1>Action plan</h1>" in plan
