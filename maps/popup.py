@@ -12,6 +12,8 @@ from html import escape
 from typing import Any, Final
 from urllib.parse import quote
 
+from maps.texts import texts
+
 PILLAR_LABELS: Final[dict[str, str]] = {
     "condition": "Skick",
     "experience": "Upplevelse",
@@ -35,11 +37,12 @@ def _number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _bar(label: str, value: float | None, colour: Callable[[float], str]) -> str:
+def _bar(
+    label: str, value: float | None, colour: Callable[[float], str], missing: str = "saknas"
+) -> str:
     if value is None:
-        return (
-            f'<tr><td>{label}</td><td colspan="2" style="color:{MISSING_COLOUR}">saknas</td></tr>'
-        )
+        cell = f'<td colspan="2" style="color:{MISSING_COLOUR}">{missing}</td>'
+        return f"<tr><td>{label}</td>{cell}</tr>"
     width = max(0.0, min(100.0, value))
     return (
         f'<tr><td>{label}</td><td style="width:100px">'
@@ -50,26 +53,28 @@ def _bar(label: str, value: float | None, colour: Callable[[float], str]) -> str
     )
 
 
-def _defects(defects: Any) -> str:
+def _defects(defects: Any, heading: str = "Värsta brister:") -> str:
     if not isinstance(defects, Sequence) or isinstance(defects, str) or not defects:
         return ""
-    items = "".join(
-        f"<li>{escape(str(d[0]))} ({escape(str(d[1]))}): <b>{escape(str(d[2]))}</b></li>"
-        if isinstance(d, Sequence) and not isinstance(d, str) and len(d) >= 3
-        else f"<li>{escape(str(d))}</li>"
-        for d in defects
-    )
-    return f'<div>Värsta brister:</div><ul style="margin:0 0 4px 16px;padding:0">{items}</ul>'
+
+    def item(d: Any) -> str:
+        if not (isinstance(d, Sequence) and not isinstance(d, str) and len(d) >= 3):
+            return f"<li>{escape(str(d))}</li>"
+        where = f" ({escape(str(d[1]))})" if d[1] else ""  # most elements have no location
+        return f"<li>{escape(str(d[0]))}{where}: <b>{escape(str(d[2]))}</b></li>"
+
+    items = "".join(item(d) for d in defects)
+    return f'<div>{heading}</div><ul style="margin:0 0 4px 16px;padding:0">{items}</ul>'
 
 
-def _survey(row: Mapping[str, Any]) -> str:
+def _survey(row: Mapping[str, Any], t: Mapping[str, str]) -> str:
     coverage = _number(row.get("survey_coverage"))
     if coverage is not None:
-        return f"Enkät: {coverage * 100:.0f} % har svarat"
+        return t["survey_share"].format(p=f"{coverage * 100:.0f}")
     has_survey = row.get("has_survey")
     if has_survey is None or (isinstance(has_survey, float) and math.isnan(has_survey)):
         return ""
-    return "Enkät: finns" if bool(has_survey) else "Enkät: saknas"
+    return t["survey_yes"] if bool(has_survey) else t["survey_no"]
 
 
 def popup_html(
@@ -79,52 +84,54 @@ def popup_html(
     colour: Callable[[float], str],
     site_url: str = "/sites/{code}/",
     schools: int | None = None,
+    lang: str = "sv",
 ) -> str:
     """A school's popup: name, rank and rank interval, pillar bars, defects, survey, link.
 
     `row` is one row of the ranking frame (a Series or a dict) and `code` its site code;
     `colour` maps 0..100 to the bars' colours (the map's colour scale); `schools` is the
-    number ranked, shown as "rang 3 av 138". Every text from the data is escaped.
+    number ranked, shown as "rang 3 av 138"; `lang` "sv" or "en". Every text from the
+    data is escaped.
     """
+    t = texts(lang)
     parts = [f'<div class="skm-popup" style="min-width:220px"><b>{escape(str(row["name"]))}</b>']
     district = row.get("district")
     if isinstance(district, str) and district:
         parts.append(f'<div style="color:#555">{escape(district)}</div>')
     rank = _number(row.get("rank"))
     if rank is not None:
-        of = f" av {schools}" if schools else ""
+        of = f" {t['of']} {schools}" if schools else ""
         low, high = _number(row.get("rank_p05")), _number(row.get("rank_p95"))
         interval = (
-            f' <span class="skm-rank-interval">(90 %-intervall {low:.0f}–{high:.0f})</span>'
+            f' <span class="skm-rank-interval">({t["interval"]} {low:.0f}–{high:.0f})</span>'
             if low is not None and high is not None
             else ""
         )
-        parts.append(f"<div>Rang <b>{rank:.0f}</b>{of}{interval}</div>")
+        parts.append(f"<div>{t['rank']} <b>{rank:.0f}</b>{of}{interval}</div>")
     p_top = _number(row.get("p_top_n"))
     if p_top is not None:
-        parts.append(f"<div>Sannolikhet topp N: {p_top * 100:.0f} %</div>")
+        parts.append(f"<div>{t['p_top']}: {p_top * 100:.0f} %</div>")
     priority = _number(row.get("priority"))
     parts.append(
-        f"<div>Prioritet <b>{priority:.0f}</b> av 100</div>"
+        f"<div>{t['priority_layer']} <b>{priority:.0f}</b> {t['of_100']}</div>"
         if priority is not None
-        else "<div>Prioritet saknas</div>"
+        else f"<div>{t['priority_layer']} {t['missing']}</div>"
     )
     if bool(row.get("act_now", False)):
         parts.append(
-            f'<div style="color:{ACT_NOW_COLOUR};font-weight:bold">'
-            "Åtgärda nu: brådskande säkerhetsbrist</div>"
+            f'<div style="color:{ACT_NOW_COLOUR};font-weight:bold">{t["act_now_long"]}</div>'
         )
     bars = "".join(
-        _bar(label, _number(row.get(pillar)), colour) for pillar, label in PILLAR_LABELS.items()
+        _bar(t[pillar], _number(row.get(pillar)), colour, t["missing"]) for pillar in PILLAR_LABELS
     )
     parts.append(f'<table class="skm-pillars" style="margin:4px 0">{bars}</table>')
-    parts.append(_defects(row.get("top_defects")))
-    survey = _survey(row)
+    parts.append(_defects(row.get("top_defects"), t["worst"]))
+    survey = _survey(row, t)
     if survey:
         parts.append(f"<div>{survey}</div>")
     link = escape(site_link(site_url, code))
     parts.append(
-        f'<div style="margin-top:4px"><a href="{link}" target="_top">Öppna skolsidan</a></div>'
+        f'<div style="margin-top:4px"><a href="{link}" target="_top">{t["open_site"]}</a></div>'
     )
     parts.append("</div>")
     return "".join(parts)

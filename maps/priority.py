@@ -27,6 +27,7 @@ from folium.map import CustomPane
 
 from maps.popup import ACT_NOW_COLOUR, PILLAR_LABELS, popup_html
 from maps.schools import MapNote, SchoolData, SchoolLayer, SearchOpensPopup
+from maps.texts import texts
 
 REQUIRED_COLUMNS: Final = (
     "name",
@@ -57,10 +58,10 @@ _NO_DATA: Final = "#cccccc"
 _MAX_ZOOM: Final = 18
 
 
-def need_scale() -> LinearColormap:
-    """The sequential 0..100 colour scale of need, captioned in Swedish."""
+def need_scale(lang: str = "sv") -> LinearColormap:
+    """The sequential 0..100 colour scale of need, captioned in `lang`."""
     scale = linear.YlOrRd_09.scale(0, 100)
-    scale.caption = "Behov 0–100 (högre = större behov)"
+    scale.caption = texts(lang)["caption"]
     scale.tick_labels = [0, 25, 50, 75, 100]
     scale.width = 300
     return scale
@@ -100,6 +101,7 @@ def _columns(
     site_url: str,
     popup_url: str | None,
     inline_popups: bool,
+    lang: str,
 ) -> dict[str, Any]:
     codes = [str(code) for code in schools.index]
     columns: dict[str, Any] = {
@@ -114,11 +116,23 @@ def _columns(
         "siteUrl": site_url,
         "popupUrl": popup_url,
         "popup": None,
+        "t": {
+            key: texts(lang)[word]
+            for key, word in (
+                ("priority", "priority_layer"),
+                ("missing", "missing"),
+                ("of_100", "of_100"),
+                ("act_now", "act_now"),
+                ("open_site", "open_site"),
+                ("loading", "loading"),
+                ("failed", "failed"),
+            )
+        },
     }
     if inline_popups:
         colour = scale.rgb_hex_str
         columns["popup"] = [
-            popup_html(code, row, colour=colour, site_url=site_url, schools=len(schools))
+            popup_html(code, row, colour=colour, site_url=site_url, schools=len(schools), lang=lang)
             for code, (_, row) in zip(codes, schools.iterrows(), strict=True)
         ]
     return columns
@@ -162,7 +176,9 @@ def _district_layer(
     column: str = "district",
     layer: str = DISTRICT_LAYER,
     show: bool = True,
+    lang: str = "sv",
 ) -> folium.GeoJson:
+    t = texts(lang)
     need = district_need(ranking, column)
     features = []
     for feature in districts.get("features", []):
@@ -180,7 +196,7 @@ def _district_layer(
                 "geometry": copy.deepcopy(feature["geometry"]),
                 "properties": {
                     "namn": str(properties.get("label", name)),
-                    "behov": "inga skolor" if value is None else str(value),
+                    "behov": t["no_schools"] if value is None else str(value),
                     "need": value,
                     "skolor": schools,
                     "elever": pupils,
@@ -205,13 +221,13 @@ def _district_layer(
         highlight_function=lambda _: {"weight": 3, "color": "#222222"},
         tooltip=folium.GeoJsonTooltip(
             fields=["namn", "behov", "skolor", "elever"],
-            aliases=["Område", "Elevviktat behov", "Skolor", "Elever"],
+            aliases=[t["district"], t["need"], t["schools"], t["pupils"]],
         ),
         pane="skm-districts",
     )
 
 
-def _heat_layer(defects: pd.DataFrame) -> plugins.HeatMap:
+def _heat_layer(defects: pd.DataFrame, name: str = HEAT_LAYER) -> plugins.HeatMap:
     _require(defects, ("lat", "lon"), "defects")
     points = pd.DataFrame(
         {
@@ -225,7 +241,7 @@ def _heat_layer(defects: pd.DataFrame) -> plugins.HeatMap:
     points["weight"] = (points["weight"] / (top if top > 0 else 1.0)).round(3)
     return plugins.HeatMap(
         points[["lat", "lon", "weight"]].to_numpy().tolist(),
-        name=HEAT_LAYER,
+        name=name,
         show=False,
         radius=18,
         blur=15,
@@ -234,7 +250,11 @@ def _heat_layer(defects: pd.DataFrame) -> plugins.HeatMap:
 
 
 def _funded_layers(
-    data: SchoolData, schools: pd.DataFrame, plan_years: pd.DataFrame, show: bool
+    data: SchoolData,
+    schools: pd.DataFrame,
+    plan_years: pd.DataFrame,
+    show: bool,
+    lang: str = "sv",
 ) -> list[SchoolLayer]:
     _require(plan_years, ("site", "year"), "plan_years")
     position = {str(code): i for i, code in enumerate(schools.index)}
@@ -243,7 +263,7 @@ def _funded_layers(
     layers = []
     for year, group in funded.groupby("year", sort=True):
         subset = sorted({position[code] for code in group["site"]})
-        label = FUNDED_LAYER.format(year=int(year))
+        label = texts(lang)["funded_layer"].format(year=int(year))
         layers.append(
             SchoolLayer(
                 data,
@@ -259,19 +279,13 @@ def _funded_layers(
     return layers
 
 
-def _notes(synthetic: bool, left_out: int, scale: bool) -> list[MapNote]:
-    key = (
-        "Cirkelns yta: antal elever. "
-        f'<span style="color:{ACT_NOW_COLOUR}">Röd kant och nål</span>: åtgärda nu. '
-        f'<span style="color:{FUNDED_COLOUR}">Blå ring</span>: finansieras i planen.'
-    )
+def _notes(synthetic: bool, left_out: int, scale: bool, lang: str = "sv") -> list[MapNote]:
+    t = texts(lang)
+    key = t["key"].format(act=ACT_NOW_COLOUR, funded=FUNDED_COLOUR)
     if scale:
-        key += (
-            " Runda kluster har färgen av det största behovet i dem; röda rutor med ! räknar"
-            " skolor att åtgärda nu."
-        )
+        key += t["key_scale"]
     if left_out:
-        key += f" {left_out} skolor saknar koordinater och visas inte."
+        key += t["left_out"].format(n=left_out)
     notes = [
         MapNote(
             key,
@@ -283,7 +297,7 @@ def _notes(synthetic: bool, left_out: int, scale: bool) -> list[MapNote]:
     if synthetic:
         notes.append(
             MapNote(
-                f"<b>{SYNTHETIC_NOTE}</b>: demo, inga verkliga mätvärden",
+                t["synthetic"],
                 css_class="skm-synthetic",
                 css="background:#fff3cd;border:2px solid #b8860b;padding:6px 10px;"
                 "border-radius:4px;font:14px/1.3 sans-serif",
@@ -308,6 +322,7 @@ def priority_map(
     tiles: bool = True,
     synthetic: bool = False,
     scale: bool | None = None,
+    lang: str = "sv",
 ) -> folium.Map:
     """The priority map of the schools in `ranking` (indexed by site code).
 
@@ -326,14 +341,16 @@ def priority_map(
     `scale` (default: more than SCALE_THRESHOLD schools) clusters the schools and, given
     `popup_url`, fetches each popup on click instead of writing it into the page.
     `tiles=False` adds no background tiles (offline tests). Schools without coordinates
-    are left out and counted in the map's key.
+    are left out and counted in the map's key. `lang` ("sv", default, or "en") is the
+    language of every word on the map (`maps.texts`).
     """
+    t = texts(lang)
     _require(ranking, REQUIRED_COLUMNS, "ranking")
     located = ranking["lat"].notna() & ranking["lon"].notna()
     schools = ranking[located]
     if scale is None:
         scale = len(schools) > SCALE_THRESHOLD
-    colours = need_scale()
+    colours = need_scale(lang)
 
     m = folium.Map(tiles=None, prefer_canvas=scale, control_scale=True, zoom_start=12)
     # Clustering needs the map's own zoom range; tiles would otherwise set it.
@@ -356,7 +373,9 @@ def priority_map(
     # A collection without features (no boundaries known) draws no layer: folium's
     # tooltip would refuse it.
     if districts is not None and districts.get("features"):
-        _district_layer(districts, ranking, colours, district_property).add_to(m)
+        _district_layer(
+            districts, ranking, colours, district_property, layer=t["district_layer"], lang=lang
+        ).add_to(m)
     if city_areas is not None and city_areas.get("features"):
         _require(ranking, ("city_area",), "ranking")
         _district_layer(
@@ -365,8 +384,9 @@ def priority_map(
             colours,
             city_area_property,
             column="city_area",
-            layer=CITY_AREA_LAYER,
+            layer=t["city_area_layer"],
             show=False,
+            lang=lang,
         ).add_to(m)
 
     data = SchoolData(
@@ -376,47 +396,48 @@ def priority_map(
             site_url=site_url,
             popup_url=popup_url,
             inline_popups=not scale,
+            lang=lang,
         )
     )
     data.add_to(m)
     priority = SchoolLayer(
-        data, PRIORITY_LAYER, outline=True, cluster=scale, css_class="skm-school skm-priority"
+        data, t["priority_layer"], outline=True, cluster=scale, css_class="skm-school skm-priority"
     )
     priority.add_to(m)
-    for pillar, label in PILLAR_LABELS.items():
+    for pillar in PILLAR_LABELS:
         SchoolLayer(
-            data, label, value=pillar, cluster=scale, css_class=f"skm-{pillar}", show=False
+            data, t[pillar], value=pillar, cluster=scale, css_class=f"skm-{pillar}", show=False
         ).add_to(m)
     SchoolLayer(
         data,
-        ACT_NOW_LAYER,
+        t["act_now_layer"],
         subset=data.columns["act"],
         style="pin",
         cluster=scale,
-        label="åtgärda nu",
+        label=t["act_now_tip"],
     ).add_to(m)
     if plan_years is not None:
-        for layer in _funded_layers(data, schools, plan_years, show_funded):
+        for layer in _funded_layers(data, schools, plan_years, show_funded, lang):
             layer.add_to(m)
     if defects is not None:
-        _heat_layer(defects).add_to(m)
+        _heat_layer(defects, t["heat_layer"]).add_to(m)
 
     plugins.Search(
         priority,
         search_label="name",
-        placeholder="Sök skola",
+        placeholder=t["search"],
         search_zoom=15,
         position="topleft",
     ).add_to(m)
     SearchOpensPopup(data, priority).add_to(m)
     plugins.Fullscreen(
         position="topleft",
-        title="Helskärm",
-        title_cancel="Lämna helskärm",
+        title=t["fullscreen"],
+        title_cancel=t["fullscreen_cancel"],
         force_separate_button=True,
     ).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     colours.add_to(m)
-    for note in _notes(synthetic, int((~located).sum()), scale):
+    for note in _notes(synthetic, int((~located).sum()), scale, lang):
         note.add_to(m)
     return m

@@ -36,7 +36,7 @@ def compact_json(value: Any) -> str:
 
 # The helpers every layer shares; `D` is the data written by SchoolData.
 _RUNTIME = """
-var grey = "#9e9e9e", n = D.code.length, act = {};
+var grey = "#9e9e9e", n = D.code.length, act = {}, T = D.t;
 D.act.forEach(function (i) { act[i] = true; });
 function esc(s) {
   return String(s).replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; });
@@ -47,21 +47,21 @@ function colour(v) {
 function link(t, i) { return t.replace("{code}", encodeURIComponent(D.code[i])); }
 function basic(i) {
   var p = D.v.priority[i];
-  return '<div class="skm-popup"><b>' + esc(D.name[i]) + "</b><br>Prioritet " +
-    (p == null ? "saknas" : "<b>" + p + "</b> av 100") +
-    (act[i] ? '<br><b style="color:#d7191c">Åtgärda nu</b>' : "") +
-    '<br><a href="' + esc(link(D.siteUrl, i)) + '" target="_top">Öppna skolsidan</a></div>';
+  return '<div class="skm-popup"><b>' + esc(D.name[i]) + "</b><br>" + T.priority + " " +
+    (p == null ? T.missing : "<b>" + p + "</b> " + T.of_100) +
+    (act[i] ? '<br><b style="color:#d7191c">' + T.act_now + "</b>" : "") +
+    '<br><a href="' + esc(link(D.siteUrl, i)) + '" target="_top">' + T.open_site + "</a></div>";
 }
 function open(map, i, latlng) {
   var popup = L.popup({maxWidth: 340}).setLatLng(latlng);
   if (D.popup) {
     popup.setContent(D.popup[i]);
   } else if (D.popupUrl) {
-    popup.setContent(basic(i) + '<p class="skm-loading">Hämtar…</p>');
+    popup.setContent(basic(i) + '<p class="skm-loading">' + T.loading + "</p>");
     fetch(link(D.popupUrl, i), {credentials: "same-origin", headers: {Accept: "text/html"}})
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
       .then(function (html) { popup.setContent(html); })
-      .catch(function () { popup.setContent(basic(i) + "<p>Kunde inte hämta uppgifterna.</p>"); });
+      .catch(function () { popup.setContent(basic(i) + "<p>" + T.failed + "</p>"); });
   } else {
     popup.setContent(basic(i));
   }
@@ -141,8 +141,8 @@ class SchoolData(MacroElement):
     `columns`: `code`, `name`, `lat`, `lon`, `r` (radius in px) lists, `v` a dict of
     0..100 value lists (`priority` and the pillars; None where missing), `act` the
     indices of act-now schools, `popup` inline popup HTML per school or None,
-    `popupUrl`/`siteUrl` URL templates with "{code}", and `palette` the 101 colours of
-    the scale at 0, 1, ..., 100.
+    `popupUrl`/`siteUrl` URL templates with "{code}", `palette` the 101 colours of
+    the scale at 0, 1, ..., 100, and `t` the words the script shows (see `maps.texts`).
     """
 
     _template = Template(

@@ -7,9 +7,11 @@ from typing import Any
 
 import pandas as pd
 from django.templatetags.static import static
+from django.utils.translation import get_language
 
 from maps.assets import use_local_assets
 from maps.priority import priority_map
+from server.inspections.catalogues import element_name
 from server.planning.models import SavedPlan
 from server.planning.ranking import Weights
 from server.planning.services import Ranking, ranking_compute
@@ -64,6 +66,15 @@ def district_geojson(kind: str = "district") -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+def with_element_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """The ranking with its top defects named as the catalogue names them, not by code."""
+    named = [
+        [(element_name(e), loc, grade) for e, loc, grade in defects]
+        for defects in frame["top_defects"]
+    ]
+    return frame.assign(top_defects=named)
+
+
 def ranking_map_html(
     ranking: Ranking,
     *,
@@ -76,7 +87,7 @@ def ranking_map_html(
         ranking.frame[["lat", "lon"]], on="site"
     )
     m = priority_map(
-        ranking.frame,
+        with_element_names(ranking.frame),
         districts=district_geojson(),
         city_areas=district_geojson("city_area"),
         defects=defects[["lat", "lon"]],
@@ -86,6 +97,7 @@ def ranking_map_html(
         popup_url="/api/v1/sites/{code}/popup",
         tiles=tiles,
         synthetic=ranking.synthetic,
+        lang=get_language() or "sv",
     )
     use_local_assets(m, lambda path: static(f"maps/vendor/{path}"))
     return str(m.get_root().render())

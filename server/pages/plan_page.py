@@ -10,9 +10,9 @@ import pandas as pd
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from server.inspections.catalogues import element_name
 from server.pages.charts import grouped_bars
 from server.pages.reasons import reason_sv
-from server.pages.site_page import element_name
 from server.planning import services
 from server.planning.ranking import Weights
 

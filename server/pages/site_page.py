@@ -10,14 +10,16 @@ from typing import Any
 import pandas as pd
 from django.conf import settings
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from server.campaigns.selectors import survey_aggregates
+from server.inspections.catalogues import element_name
 from server.inspections.models import Inspection
 from server.inspections.selectors import latest_ratings
 from server.schools.models import SchoolUnit, Site
-from shared.catalogue import load_catalogue
 from shared.errors import NotFound
 from shared.grades import SEVERITY, Grade
+from surveys.questionnaire import load_all, localize
 from surveys.scoring import THRESHOLD_DEFAULT, score_indices
 
 
@@ -66,16 +68,6 @@ class SitePage:
         return sum(len(r.photos) for r in self.ratings)
 
 
-def element_name(code: str) -> str:
-    """The catalogue name of an element in the current language (the code if unknown)."""
-    catalogue = load_catalogue()
-    try:
-        element = catalogue.element(code)
-    except KeyError:
-        return code
-    return element.name_en if (get_language() or "sv").startswith("en") else element.name_sv
-
-
 def _condition(grades: list[str]) -> float | None:
     """Mean severity 0..100 of the scored grades (A 0 .. D 100); N is not scored."""
     scored = [SEVERITY[Grade(g)] for g in grades if g in "ABCD"]
@@ -88,6 +80,15 @@ def _float(value: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return None if math.isnan(number) else number
+
+
+def _index_names(lang: str) -> dict[str, str]:
+    """Index code -> its name in `lang` (Swedish when the questionnaire lacks it)."""
+    names: dict[str, str] = {}
+    for questionnaire in load_all().values():
+        for code, index in questionnaire.indices.items():
+            names.setdefault(code, localize(index.name, lang))
+    return names
 
 
 def site_surveys(*, site: Site) -> list[SurveyRow]:
@@ -104,14 +105,17 @@ def site_surveys(*, site: Site) -> list[SurveyRow]:
         pupils=pupils,
     )
     mine = scored[scored["unit"].isin(list(units))].sort_values(["unit", "group", "index"])
+    lang = "en" if (get_language() or "sv").startswith("en") else "sv"
+    indices = _index_names(lang)
+    groups = {"pupils": _("Elever"), "parents": _("Vårdnadshavare")}
     rows = []
     for record in mine.to_dict("records"):
         suppressed = bool(record["suppressed"])
         rows.append(
             SurveyRow(
                 unit=units[record["unit"]],
-                group=str(record["group"]),
-                index=str(record["index"]),
+                group=str(groups.get(record["group"], record["group"])),
+                index=indices.get(str(record["index"]), str(record["index"])),
                 respondents=int(record["respondents"]),
                 suppressed=suppressed,
                 mean=None if suppressed else _float(record["mean"]),

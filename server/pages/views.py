@@ -18,12 +18,13 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from server.accounts.selectors import user_is_planner
+from server.inspections.catalogues import element_name
 from server.pages.charts import line_chart
 from server.pages.dashboard import dashboard_map_html, key_figures, ranking_map_html
 from server.pages.forms import PlanForm, RankingForm, SavePlanForm
 from server.pages.plan_page import plan_compute_from, plan_view
 from server.pages.selectors import overview_get
-from server.pages.site_page import element_name, plan_items_for_site, site_page_get
+from server.pages.site_page import plan_items_for_site, site_page_get
 from server.planning import services
 from server.planning.models import SavedPlan
 from server.planning.ranking import Weights

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.utils.translation import get_language
+
 from maps.popup import popup_html
 from maps.priority import need_scale
+from server.inspections.catalogues import element_name
 from server.planning.ranking import Weights
 from server.planning.services import ranking_compute
 from shared.errors import NotFound
@@ -21,5 +24,8 @@ def site_popup_html(*, code: str, weights: Weights | None = None) -> str:
     frame = ranking.frame
     if code not in frame.index:
         raise NotFound(f"There is no active site with code '{code}'.")
-    colour = need_scale().rgb_hex_str
-    return popup_html(code, frame.loc[code], colour=colour, site_url=SITE_PAGE, schools=len(frame))
+    lang = get_language() or "sv"
+    colour = need_scale(lang).rgb_hex_str
+    row = frame.loc[code].copy()
+    row["top_defects"] = [(element_name(e), loc, g) for e, loc, g in row["top_defects"]]
+    return popup_html(code, row, colour=colour, site_url=SITE_PAGE, schools=len(frame), lang=lang)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from map_factories import overlay_names, plan_years_create, ranking_create
+from map_factories import overlay_names, plan_years_create, ranking_create, school_data
 
 from maps.priority import CITY_AREA_LAYER, DISTRICT_LAYER, district_need, priority_map
 from maps.schools import SchoolLayer
@@ -81,3 +81,20 @@ def test_it_shows_the_funded_rings_at_first_only_when_asked(show: bool) -> None:
     ]
     assert len(rings) == 2
     assert all(ring.show is show for ring in rings)
+
+
+def test_it_speaks_english_when_asked() -> None:
+    ranking = ranking_create(30, seed=5)
+    plan = plan_years_create(ranking, {2027: 3})
+
+    html = priority_map(ranking, tiles=False, plan_years=plan, synthetic=True, lang="en")
+    page = html.get_root().render()
+
+    assert overlay_names(page)[:5] == ["Priority", "Condition", "Experience", "Equity", "Act now"]
+    assert "Funded in 2027" in overlay_names(page)
+    assert "Need 0\\u2013100 (higher = more need)" in page  # the legend, JSON-escaped
+    assert "Synthetic data" in page and "Find a school" in page
+    data = school_data(page)
+    assert "Rank <b>" in data["popup"][0] and "Open the school page" in data["popup"][0]
+    assert data["t"]["open_site"] == "Open the school page"  # the script's own popup
+    assert "Prioritet" not in page and "Skick" not in page

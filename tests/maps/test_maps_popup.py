@@ -106,3 +106,12 @@ def test_it_escapes_text_from_the_data() -> None:
     assert "<img" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "<li>&lt;b&gt; (x)" in html
+
+
+def test_it_leaves_out_an_empty_location_of_a_defect() -> None:
+    row = _row(top_defects=[("Tak", "", "D"), ("Fönster", "hus B", "C")])
+
+    html = popup_html("s1", row, colour=_colour)
+
+    assert "<li>Tak: <b>D</b></li>" in html
+    assert "<li>Fönster (hus B): <b>C</b></li>" in html

@@ -179,7 +179,7 @@ def test_it_shows_the_site_with_photos_history_and_surveys(
     surveys = html[html.index('class="surveys"') :]
     assert "för få svar" in surveys  # the small unit's two answers stay hidden
     assert re.search(
-        r"Lilla enheten</td><td>pupils</td><td>indoor_climate</td><td>2</td>\s*"
+        r"Lilla enheten</td><td>Elever</td><td>Inomhusklimat</td><td>2</td>\s*"
         r'<td><span class="suppressed">',
         surveys,
     )
@@ -202,6 +202,9 @@ def test_it_serves_the_map_popup_to_planners_only(
     assert "Gamla skolan" in popup.content.decode()
     assert 'href="/sites/gamla/"' in popup.content.decode()
     assert "Rang <b>1</b> av 3" in popup.content.decode()
+    defects = re.findall(r"<li>(.*?)</li>", popup.content.decode())
+    assert len(defects) == 3
+    assert all(re.fullmatch(r"[A-ZÅÄÖ][^_()]+: <b>D</b>", d) for d in defects)  # names, no codes
     assert unknown.status_code == 404
     assert set(unknown.json()) == {"code", "message", "details"}
     assert anonymous.status_code == 401
@@ -272,6 +275,8 @@ def test_it_speaks_english_when_asked(planner: Client, city: dict[str, Any]) -> 
     plan = planner.get("/plan/", {"budget": 2_000_000, "start_year": 2027}).content.decode()
 
     assert "<h1>Ranking</h1>" in html
+    assert "Open the school page" in planner.get("/api/v1/sites/gamla/popup").content.decode()
+    assert '"Priority"' in planner.get("/dashboard/map/?tiles=0").content.decode()
     assert "Weighted sum" in html
     assert "urgency 1: safety" in plan
     assert "<h1>Action plan</h1>" in plan
@@ -282,3 +287,14 @@ def test_it_speaks_swedish_by_default(planner: Client, city: dict[str, Any]) -> 
 
     assert "<h1>Rangordning</h1>" in html
     assert '<html lang="sv">' in html
+
+
+def test_it_shows_the_key_figures_on_the_dashboard(planner: Client, city: dict[str, Any]) -> None:
+    html = planner.get("/dashboard/").content.decode()
+
+    figures = dict(re.findall(r"<dt>(.*?)</dt><dd[^>]*>(.*?)</dd>", html, re.DOTALL))
+    assert figures["Inventerade skolhus"].split() == ["2", "av", "3"]
+    assert figures["Åtgärda nu (säkerhet)"] == "1"
+    assert figures["Andel byggdelar i skick C/D"].strip() == "50 %"  # gamla all D, nya all A
+    assert figures["Med enkätresultat"].split() == ["0", "av", "3"]
+    assert 'src="/dashboard/map/"' in html

@@ -150,10 +150,25 @@ def test_it_plans_with_a_budget_and_exports_what_the_page_shows(
     assert page_log.errors == []
 
 
-def test_it_switches_to_english_and_back(live_server: Any, page: Any, page_log: Any) -> None:
+def test_it_opens_a_site_from_the_map_and_switches_to_english_and_back(
+    live_server: Any, page: Any, page_log: Any, screenshot_dir: Path
+) -> None:
     call_command("load_demo", stdout=StringIO())
     base = live_server.url
     _sign_in(page, base)
+
+    frame = page.frame_locator("iframe.map")
+    frame.locator("path.skm-priority").first.wait_for(timeout=20_000)
+    frame.locator("path.skm-priority").nth(5).dispatch_event("click")
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for()
+    name = popup.locator("b").first.inner_text()
+    page.wait_for_timeout(400)  # the popup's fade-in and the map's pan
+    page.screenshot(path=str(screenshot_dir / "dashboard-popup.png"))
+    popup.get_by_role("link", name="Öppna skolsidan").click()  # target=_top: the whole tab
+    page.wait_for_url("**/sites/**")
+
+    assert page.locator("h1").inner_text() == name
 
     page.goto(base + "/ranking/")
     page.click("button[name=language][value=en]")
