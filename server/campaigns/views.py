@@ -264,24 +264,18 @@ def _submit(
         services.response_submit(
             campaign=campaign, answers=answers, language=lang, respondent_code=code
         )
-    except services.CodeUsed:
-        return _message(
-            request,
-            questionnaire,
-            lang,
-            title=survey_form.text("code_used", lang),
-            text=survey_form.text("code_used_text", lang),
-            status=409,
-            campaign=campaign,
+    except (services.CodeUsed, services.CampaignClosed) as exc:
+        # A code used meanwhile, or the campaign closed while the form was open.
+        key, status = (
+            ("code_used", 409) if isinstance(exc, services.CodeUsed) else ("survey_closed", 410)
         )
-    except services.CampaignClosed:
         return _message(
             request,
             questionnaire,
             lang,
-            title=survey_form.text("survey_closed", lang),
-            text=survey_form.text("survey_closed_text", lang),
-            status=410,
+            title=survey_form.text(key, lang),
+            text=survey_form.text(f"{key}_text", lang),
+            status=status,
             campaign=campaign,
         )
     # Post/redirect/get: a reload of the thank-you page sends nothing twice.
