@@ -91,6 +91,14 @@ def _index_names(lang: str) -> dict[str, str]:
     return names
 
 
+def pillar_values(row: Any) -> list[tuple[str, float | None]]:
+    """The three pillars of a ranking row as (label, value); None where a site lacks one."""
+    if row is None:
+        return []
+    labels = {"condition": _("Skick"), "experience": _("Upplevelse"), "equity": _("Likvärdighet")}
+    return [(label, _float(row.get(key))) for key, label in labels.items()]
+
+
 def site_surveys(*, site: Site) -> list[SurveyRow]:
     """The site's units' survey indices, scored among all units (shrinkage needs the city);
     a group under the suppression threshold keeps only its respondent count."""

@@ -24,7 +24,7 @@ from server.pages.dashboard import dashboard_map_html, key_figures, ranking_map_
 from server.pages.forms import PlanForm, RankingForm, SavePlanForm
 from server.pages.plan_page import plan_compute_from, plan_view
 from server.pages.selectors import overview_get
-from server.pages.site_page import plan_items_for_site, site_page_get
+from server.pages.site_page import pillar_values, plan_items_for_site, site_page_get
 from server.planning import services
 from server.planning.models import SavedPlan
 from server.planning.ranking import Weights
@@ -154,6 +154,7 @@ def site_page(request: HttpRequest, code: str) -> HttpResponse:
             "page": page,
             "site": page.site,
             "rank": row,
+            "pillars": pillar_values(row),
             "schools": len(ranking.frame),
             "history_chart": mark_safe(chart),  # built from numbers and escaped labels
             "saved_plan": saved,

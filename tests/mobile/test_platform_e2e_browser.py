@@ -93,6 +93,9 @@ def test_an_inspection_from_the_tablet_reaches_the_planners_map_and_site_page(
 
     # The site page shows the tablet's grade, urgency, note and photo.
     page.goto(live_server.url + "/sites/brackeskolan/")
+    figures = " ".join(page.locator("dl.figures").inner_text().split())
+    assert "Rang 1 av 3" in figures
+    assert "Upplevelse saknas" in figures and "nan" not in figures  # no survey yet
     roof = page.locator("table.grades tr.grade-D")
     assert roof.count() == 1
     cells = [" ".join(t.split()) for t in roof.locator("td").all_inner_texts()]

@@ -80,3 +80,12 @@ def test_it_compiles_each_po_file_once(tmp_path: Path) -> None:
     assert again == []
     with (folder / "django.mo").open("rb") as mo:
         assert gettext.GNUTranslations(mo).gettext("Rangordning") == "Ranking"
+
+
+def test_pillar_values_say_none_where_a_site_lacks_a_pillar() -> None:
+    from server.pages.site_page import pillar_values
+
+    row = {"condition": 49.4, "experience": float("nan"), "equity": None}
+
+    assert [value for _, value in pillar_values(row)] == [49.4, None, None]
+    assert pillar_values(None) == []
