@@ -13,8 +13,7 @@ from maps.assets import use_local_assets
 from maps.priority import priority_map
 from server.inspections.catalogues import element_name
 from server.planning.models import SavedPlan
-from server.planning.ranking import Weights
-from server.planning.services import Ranking, ranking_compute
+from server.planning.services import Ranking
 from server.schools.models import District
 
 
@@ -103,8 +102,8 @@ def ranking_map_html(
     return str(m.get_root().render())
 
 
-def dashboard_map_html(*, weights: Weights, tiles: bool = True) -> str:
-    ranking = ranking_compute(weights=weights, draws=200)
+def dashboard_map_html(ranking: Ranking, *, tiles: bool = True) -> str:
+    """The dashboard's map of `ranking`, with the latest saved plan's funded schools."""
     saved = SavedPlan.objects.first()
     plan_years = None
     if saved is not None:

@@ -22,7 +22,8 @@ from server.inspections.catalogues import element_name
 from server.pages.charts import line_chart
 from server.pages.dashboard import dashboard_map_html, key_figures, ranking_map_html
 from server.pages.forms import PlanForm, RankingForm, SavePlanForm
-from server.pages.plan_page import plan_compute_from, plan_view
+from server.pages.map_handoff import map_leave, map_take
+from server.pages.plan_page import PlanView, plan_compute_from, plan_view
 from server.pages.selectors import overview_get
 from server.pages.site_page import pillar_values, plan_items_for_site, site_page_get
 from server.planning import services
@@ -66,6 +67,8 @@ def favicon(request: HttpRequest) -> HttpResponse:
 @planner_only
 def dashboard(request: HttpRequest) -> HttpResponse:
     ranking = ranking_compute(weights=Weights(), draws=200)
+    tiles = _tiles(request)
+    map_leave("dashboard", urlencode(tiles), dashboard_map_html(ranking, tiles=not tiles))
     return render(
         request,
         "pages/dashboard.html",
@@ -81,8 +84,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @xframe_options_sameorigin
 @planner_only
 def dashboard_map(request: HttpRequest) -> HttpResponse:
-    tiles = request.GET.get("tiles", "1") != "0"
-    return HttpResponse(dashboard_map_html(weights=Weights(), tiles=tiles))
+    tiles = _tiles(request)
+    html = map_take(
+        "dashboard",
+        urlencode(tiles),
+        lambda: dashboard_map_html(ranking_compute(weights=Weights(), draws=200), tiles=not tiles),
+    )
+    return HttpResponse(html)
 
 
 def _query(form: Any, **extra: str) -> str:
@@ -175,9 +183,11 @@ def plan_page(request: HttpRequest) -> HttpResponse:
     }
     status = 200
     if form.is_valid():
-        view = plan_view(plan_compute_from(form.cleaned_data))
+        plan = plan_compute_from(form.cleaned_data)
+        view = plan_view(plan)
         # "tiles=0" (maps without background tiles, for offline use and tests) sticks.
         query = _query(form, **_tiles(request))
+        map_leave("plan", query, _plan_map_html(plan, view, tiles=not _tiles(request)))
         context.update(
             view=view,
             equity_chart=mark_safe(view.equity_chart),  # numbers and escaped labels only
@@ -199,12 +209,17 @@ def plan_map(request: HttpRequest) -> HttpResponse:
     form = PlanForm(request.GET)
     if not form.is_valid():
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
-    plan = plan_compute_from(form.cleaned_data)
-    view = plan_view(plan)
-    tiles = request.GET.get("tiles", "1") != "0"
-    return HttpResponse(
-        ranking_map_html(plan.ranking, plan_years=view.funded, tiles=tiles, show_funded=True)
-    )
+    tiles = not _tiles(request)
+
+    def build() -> str:
+        plan = plan_compute_from(form.cleaned_data)
+        return _plan_map_html(plan, plan_view(plan), tiles=tiles)
+
+    return HttpResponse(map_take("plan", _query(form, **_tiles(request)), build))
+
+
+def _plan_map_html(plan: services.Plan, view: PlanView, *, tiles: bool) -> str:
+    return ranking_map_html(plan.ranking, plan_years=view.funded, tiles=tiles, show_funded=True)
 
 
 @require_POST

@@ -298,3 +298,29 @@ def test_it_shows_the_key_figures_on_the_dashboard(planner: Client, city: dict[s
     assert figures["Andel byggdelar i skick C/D"].strip() == "50 %"  # gamla all D, nya all A
     assert figures["Med enkätresultat"].split() == ["0", "av", "3"]
     assert 'src="/dashboard/map/"' in html
+
+
+def test_the_map_iframes_reuse_what_their_page_computed(
+    planner: Client, city: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.cache import cache
+
+    from server.pages import views
+
+    query = {"budget": 2_000_000, "years": 2, "start_year": 2027, "tiles": "0"}
+    assert planner.get("/plan/", query).status_code == 200
+    assert planner.get("/dashboard/", {"tiles": "0"}).status_code == 200
+
+    def recompute(**_: Any) -> None:
+        raise AssertionError("the iframe computed again what its page had computed")
+
+    monkeypatch.setattr(views, "plan_compute_from", recompute)
+    monkeypatch.setattr(views, "ranking_compute", recompute)
+    plan_map = planner.get("/plan/map/", query)
+    dashboard_map = planner.get("/dashboard/map/", {"tiles": "0"})
+    assert plan_map.status_code == dashboard_map.status_code == 200
+    assert b"skm-funded" in plan_map.content and b"leaflet" in dashboard_map.content
+
+    monkeypatch.undo()
+    cache.clear()  # a miss (another process, expiry) builds the map itself
+    assert b"skm-funded" in planner.get("/plan/map/", query).content
