@@ -5,6 +5,7 @@ On the desktop neither exists: photos come from a file chooser and there is no p
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -50,3 +51,11 @@ def start_gps(platform: str, on_fix: Callable[[float, float, float | None], None
     except NotImplementedError:
         return False
     return True
+
+
+def stop_gps(platform: str) -> None:
+    """Stop following the position: the GPS only runs while an element is graded."""
+    gps = _plyer("gps")
+    if platform == "android" and gps is not None:
+        with contextlib.suppress(NotImplementedError):
+            gps.stop()

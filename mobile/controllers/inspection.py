@@ -23,7 +23,7 @@ from mobile.store import (
     setting_get,
 )
 from mobile.store.outbox import outbox_add
-from mobile.store.photos import photo_import
+from mobile.store.photos import photo_file, photo_import
 from mobile.store.types import now_utc
 from shared.errors import ErrorDetail, InvalidInput, NotFound
 from shared.grades import Grade
@@ -231,7 +231,11 @@ class InspectionController:
         }
 
     def photo_path(self, sha256: str) -> Path:
-        return self._photos_dir / f"{sha256}.jpg"
+        return photo_file(self._photos_dir, sha256)
+
+    def capture_path(self) -> Path:
+        """Where the camera writes a new picture before it is imported."""
+        return self._photos_dir / "capture.jpg"
 
     # --- recording ---
 

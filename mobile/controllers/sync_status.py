@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from mobile.i18n import Translator
 from mobile.store import Inspection, InspectionState, SettingKey, setting_get
@@ -38,7 +38,9 @@ class SyncStatusController:
         """Every inspection on the tablet, newest first."""
         with self._session_factory() as session:
             inspections = session.scalars(
-                select(Inspection).order_by(Inspection.started_at.desc(), Inspection.uuid)
+                select(Inspection)
+                .options(joinedload(Inspection.site))  # one query, not one per site
+                .order_by(Inspection.started_at.desc(), Inspection.uuid)
             ).all()
             return [
                 SyncRow(

@@ -99,7 +99,12 @@ class GradeScreen(Screen):  # type: ignore[misc]
             button.bind(on_release=lambda _b, u=int(urgency): self.choose_urgency(u))
             self.ids.urgency_row.add_widget(button)
             self.urgency_buttons[int(urgency)] = button
+
+    def on_enter(self, *_args: Any) -> None:
         device.start_gps(platform, self._on_fix)
+
+    def on_leave(self, *_args: Any) -> None:
+        device.stop_gps(platform)
 
     def show(self, uuid: str, element: str, location: str) -> None:
         self.uuid = uuid
@@ -185,7 +190,7 @@ class GradeScreen(Screen):  # type: ignore[misc]
 
     def choose_photo(self) -> None:
         if device.has_camera(platform):
-            target = self._controller.photo_path("camera-capture").with_name("capture.jpg")
+            target = self._controller.capture_path()
             target.parent.mkdir(parents=True, exist_ok=True)
 
             def taken(path: str | None) -> None:

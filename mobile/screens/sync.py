@@ -77,4 +77,6 @@ class SyncScreen(Screen):  # type: ignore[misc]
         else:
             self.running = False
             self.progress_text = tr("sync.done") if event.kind == "done" else event.message
-        self.refresh()
+        # The rows change when a phase ends, not with each chunk of photos.
+        if event.kind != "progress" or event.done == event.total:
+            self.refresh()

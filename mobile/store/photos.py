@@ -58,6 +58,11 @@ def downscaled_jpeg(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
+def photo_file(photos_dir: Path, sha256: str) -> Path:
+    """Where a stored photo lives: named by its content hash."""
+    return photos_dir / f"{sha256}.jpg"
+
+
 def photo_import(session: Session, *, source: Path, photos_dir: Path) -> Photo:
     """Store the photo at `source` (any format Pillow reads); the original is left alone.
 
@@ -73,7 +78,7 @@ def photo_import(session: Session, *, source: Path, photos_dir: Path) -> Photo:
     if existing is not None:
         return existing
     photos_dir.mkdir(parents=True, exist_ok=True)
-    target = photos_dir / f"{sha256}.jpg"
+    target = photo_file(photos_dir, sha256)
     if not target.exists():
         partial = target.with_suffix(".part")
         with open(partial, "wb") as file:
@@ -85,7 +90,3 @@ def photo_import(session: Session, *, source: Path, photos_dir: Path) -> Photo:
     session.add(photo)
     session.flush()
     return photo
-
-
-def photo_bytes(photo: Photo, photos_dir: Path) -> bytes:
-    return (photos_dir / photo.path).read_bytes()

@@ -17,8 +17,10 @@ def reference_apply(session: Session, reference: ReferenceOut) -> None:
     on the tablet may still point at it.
     """
     assigned = set(reference.assignments)
+    codes = [ref.code for ref in reference.sites]
+    stored = {s.code: s for s in session.scalars(select(Site).where(Site.code.in_(codes)))}
     for ref in reference.sites:
-        site = session.get(Site, ref.code)
+        site = stored.get(ref.code)
         if site is None:
             site = Site(code=ref.code)
             session.add(site)

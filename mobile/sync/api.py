@@ -69,13 +69,6 @@ class SyncApi:
         response = self._client.get("/sync/reference", params=params)
         return ReferenceOut.model_validate_json(self._checked(response).content)
 
-    def photo_stored(self, sha256: str) -> bool:
-        response = self._client.head(f"/photos/{sha256}")
-        if response.status_code == 404:
-            return False
-        self._checked(response)
-        return True
-
     def photo_put(self, sha256: str, data: bytes) -> None:
         response = self._client.put(
             f"/photos/{sha256}", content=data, headers={"Content-Type": "image/jpeg"}

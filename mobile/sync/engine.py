@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from mobile.store import (
+    PENDING_STATES,
     Inspection,
     InspectionState,
     OutboxEntry,
@@ -134,7 +135,7 @@ def _mark_sending(session: Session, uuids: set[str]) -> None:
             update(Inspection)
             .where(
                 Inspection.uuid.in_(uuids),
-                Inspection.state.in_([InspectionState.WAITING, InspectionState.WAITING_PHOTOS]),
+                Inspection.state.in_(PENDING_STATES - {InspectionState.SENDING}),
             )
             .values(state=InspectionState.SENDING)
         )
@@ -193,15 +194,19 @@ def _refusal_reason(result: PushResult) -> str:
 def _record(
     session: Session, entry_ids: list[int], results: list[PushResult], report: SyncReport
 ) -> None:
+    # Two queries for the whole batch, not two per answer.
+    entries = {
+        e.id: e for e in session.scalars(select(OutboxEntry).where(OutboxEntry.id.in_(entry_ids)))
+    }
+    uuids = {e.inspection_uuid for e in entries.values()}
+    inspections = {
+        i.uuid: i for i in session.scalars(select(Inspection).where(Inspection.uuid.in_(uuids)))
+    }
     for entry_id, result in zip(entry_ids, results, strict=True):
         report.statuses[result.status] = report.statuses.get(result.status, 0) + 1
-        entry = session.get_one(OutboxEntry, entry_id)
-        inspection = session.get_one(Inspection, entry.inspection_uuid)
-        current = entry.revision == inspection.revision and inspection.state in (
-            InspectionState.SENDING,
-            InspectionState.WAITING,
-            InspectionState.WAITING_PHOTOS,
-        )
+        entry = entries[entry_id]
+        inspection = inspections[entry.inspection_uuid]
+        current = entry.revision == inspection.revision and inspection.state in PENDING_STATES
         entry.attempts += 1
         if result.status in ACCEPTED and result.missing_photos:
             # Accepted, but not done: upload the photos again and re-send.

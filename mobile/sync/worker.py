@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mobile.store import SettingKey, setting_get, setting_set
 from mobile.sync.api import SyncApi
-from mobile.sync.engine import NotEnrolled, SyncReport, SyncStopped, api_for_store, sync_run
+from mobile.sync.engine import SyncReport, SyncStopped, api_for_store, sync_run
 from mobile.sync.retry import Backoff
 
 
@@ -99,8 +99,6 @@ class SyncWorker:
                     ),
                     sleep=self._sleep,
                 )
-        except NotEnrolled as error:
-            self._listener(SyncEvent("stopped", message=str(error)))
         except SyncStopped as error:
             self._listener(SyncEvent("stopped", message=str(error)))
         except Exception as error:  # network down beyond the backoff: try again later

@@ -70,7 +70,9 @@ def test_it_groups_the_checklist_by_building_then_yard_and_counts_progress(
     catalogue = load_catalogue()
     building = [e.code for e in catalogue.elements if e.group == "building"]
     assert [i.element for i in checklist.group("building")][:2] == building[:2]
-    assert checklist.group("yard")[0].group == "yard"
+    groups = [i.group for i in checklist.items]
+    assert groups == sorted(groups, key=["building", "yard"].index)  # building, then yard
+    assert groups.count("yard") == len([e for e in catalogue.elements if e.group == "yard"])
     # Toilets graded at a named location only: that location stands for the element.
     assert (checklist.done, checklist.total) == (2, 25)
     controller.rate(uuid, "toilets", "Hus A", grade="B")

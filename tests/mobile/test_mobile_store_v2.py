@@ -73,6 +73,7 @@ def test_it_freezes_a_finished_inspection_in_the_outbox(session: Session) -> Non
     session.expire(inspection, ["ratings"])
     outbox_add(session, inspection)
     assert len(session.scalars(select(OutboxEntry)).all()) == 1
+    assert len(InspectionIn.model_validate_json(entry.payload).ratings) == 2
 
 
 def test_it_turns_sending_back_into_waiting_after_a_crash(session: Session) -> None:
