@@ -17,11 +17,11 @@ from django.utils.crypto import salted_hmac
 
 from server.accounts.models import Device, EnrollmentCode
 from server.accounts.selectors import user_is_inspector
+from server.core.codes import ALPHABET, normalize
 from server.core.roles import INSPECTOR
 from shared.errors import ErrorDetail, InvalidInput, Unauthorized
 
-# No I, L, O, 0 or 1: a code is read off a screen or paper and typed on a tablet.
-CODE_ALPHABET: Final = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_ALPHABET: Final = ALPHABET
 CODE_LENGTH: Final = 8
 LAST_SEEN_RESOLUTION: Final = timedelta(minutes=1)
 """`last_seen_at` is written at most this often, not on every request."""
@@ -31,7 +31,7 @@ UNKNOWN_TOKEN: Final = "Unknown or revoked device token: enroll the tablet again
 
 def normalize_code(code: str) -> str:
     """The canonical form of a typed code: any case, with or without the dash or spaces."""
-    return "".join(code.split()).replace("-", "").upper()
+    return normalize(code)
 
 
 def format_code(code: str) -> str:

@@ -1,25 +1,12 @@
-"""Short public codes people can read aloud and type on a phone."""
+"""The lengths of campaign and respondent codes; the codes themselves are server.core's."""
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Callable
 from typing import Final
 
-# No 0/O, 1/I/L: codes are read off posters and slips and typed by children.
-ALPHABET: Final = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+from server.core.codes import ALPHABET, new_code, normalize
+
+__all__ = ["ALPHABET", "CAMPAIGN_CODE_LENGTH", "RESPONDENT_CODE_LENGTH", "new_code", "normalize"]
+
 CAMPAIGN_CODE_LENGTH: Final = 6
 RESPONDENT_CODE_LENGTH: Final = 8
-
-
-def new_code(length: int, *, taken: Callable[[str], bool] | None = None) -> str:
-    """A random code of `length` characters from `ALPHABET`, not `taken`."""
-    while True:
-        code = "".join(secrets.choice(ALPHABET) for _ in range(length))
-        if taken is None or not taken(code):
-            return code
-
-
-def normalize(code: str) -> str:
-    """What a person typed, as stored: upper case, without spaces or dashes."""
-    return "".join(code.split()).replace("-", "").upper()

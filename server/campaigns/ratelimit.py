@@ -42,6 +42,12 @@ def _client_key(request: HttpRequest, campaign_code: str, window: int) -> str:
     return f"survey-submit:{campaign_code}:{digest}:{window}"
 
 
+def seconds_to_next_window() -> int:
+    """How long until the current window ends and submissions count from zero again."""
+    rate = parse_rate(settings.SURVEY_SUBMIT_RATE)
+    return rate.seconds - int(time.time()) % rate.seconds
+
+
 def submission_allowed(request: HttpRequest, campaign_code: str) -> bool:
     """Count one submission; False once this campaign and address are over the rate."""
     rate = parse_rate(settings.SURVEY_SUBMIT_RATE)

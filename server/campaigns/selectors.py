@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import Count
 
 from server.campaigns.models import Campaign, ImportedResult, Response
-from server.schools.models import SchoolUnit, Site
+from server.schools.models import SchoolUnit
 from surveys.questionnaire import load_common, localize
 from surveys.scoring import (
     AGGREGATE_COLUMNS,
@@ -99,10 +99,9 @@ def scored_results() -> pd.DataFrame:
     if aggregates.empty:
         return pd.DataFrame(columns=list(SCORED_COLUMNS))
     pupils = dict(SchoolUnit.objects.filter(pupils__gt=0).values_list("id", "pupils"))
-    scored = score_indices(aggregates, threshold=threshold())
+    scored = score_indices(aggregates, threshold=threshold(), pupils=pupils)
     # A response rate only means something for pupils: parents' answers per pupil is not one.
-    rate = scored["respondents"] / scored["unit"].map(pupils).astype(float)
-    scored["response_rate"] = rate.where(scored["group"] == "pupils")
+    scored["response_rate"] = scored["response_rate"].where(scored["group"] == "pupils")
     return scored
 
 
@@ -114,23 +113,32 @@ def _round(value: Any, digits: int = 2) -> float | None:
     return round(number, digits) if math.isfinite(number) else None
 
 
-def _group_respondents() -> dict[tuple[int, str], int]:
+def _group_respondents(unit_ids: list[int]) -> dict[tuple[int, str], int]:
     """Distinct respondents per (unit id, group) in our own campaigns."""
     rows = (
-        Response.objects.values("campaign__unit_id", "campaign__respondent_group")
+        Response.objects.filter(campaign__unit_id__in=unit_ids)
+        .values("campaign__unit_id", "campaign__respondent_group")
         .annotate(n=Count("id"))
         .values_list("campaign__unit_id", "campaign__respondent_group", "n")
     )
     return {(unit, group): n for unit, group, n in rows}
 
 
-def unit_results(*, unit_ids: list[int] | None = None) -> list[dict[str, Any]]:
+def _index_name(code: str) -> str:
+    common = load_common()
+    return localize(common.indices[code].name, "sv") if code in common.indices else code
+
+
+def unit_results(
+    *, unit_ids: list[int] | None = None, scored: pd.DataFrame | None = None
+) -> list[dict[str, Any]]:
     """Results per unit and respondent group, ready for a page or the API.
 
     A suppressed group or index carries `suppressed: True` and no number at all, not
-    even its respondent count: only "too few answers".
+    even its respondent count: only "too few answers". `scored` saves scoring again
+    what the caller already scored.
     """
-    scored = scored_results()
+    scored = scored_results() if scored is None else scored
     if unit_ids is not None:
         scored = scored[scored["unit"].isin(set(unit_ids))]
     if scored.empty:
@@ -141,9 +149,8 @@ def unit_results(*, unit_ids: list[int] | None = None) -> list[dict[str, Any]]:
             "site"
         )
     }
-    per_group = _group_respondents()
+    per_group = _group_respondents(list(units))
     limit = threshold()
-    common = load_common()
     out = []
     for (unit_id, group), rows in scored.groupby(["unit", "group"], sort=False):
         unit = units[unit_id]
@@ -157,9 +164,7 @@ def unit_results(*, unit_ids: list[int] | None = None) -> list[dict[str, Any]]:
             indices.append(
                 {
                     "index": row.index,
-                    "name": localize(common.indices[row.index].name, "sv")
-                    if row.index in common.indices
-                    else row.index,
+                    "name": _index_name(row.index),
                     "suppressed": hidden,
                     "respondents": None if hidden else int(row.respondents),
                     "raw": None if hidden else _round(row.mean),
@@ -190,20 +195,17 @@ def unit_results(*, unit_ids: list[int] | None = None) -> list[dict[str, Any]]:
     return out
 
 
-def city_results() -> list[dict[str, Any]]:
+def city_results(*, scored: pd.DataFrame | None = None) -> list[dict[str, Any]]:
     """Per group and index: how the shown units' raw means spread across the city."""
-    scored = scored_results()
+    scored = scored_results() if scored is None else scored
     if scored.empty:
         return []
     frame = city_distribution(scored)
-    common = load_common()
     return [
         {
             "group": row.group,
             "index": row.index,
-            "name": localize(common.indices[row.index].name, "sv")
-            if row.index in common.indices
-            else row.index,
+            "name": _index_name(row.index),
             "units": int(row.units),
             "mean": _round(row.mean),
             "q1": _round(row.q1),
@@ -212,20 +214,6 @@ def city_results() -> list[dict[str, Any]]:
         }
         for row in frame.itertuples()
     ]
-
-
-def site_survey_results(*, site: Site) -> dict[str, Any]:
-    """The context of `campaigns/_survey_results.html` for one site's page."""
-    unit_ids = list(site.units.values_list("id", flat=True))
-    return {
-        "survey_results": unit_results(unit_ids=unit_ids),
-        "survey_threshold": threshold(),
-        # The site's own page needs no links to the site's results.
-        "survey_hide_site_links": True,
-        "survey_synthetic": Response.objects.filter(
-            campaign__unit_id__in=unit_ids, synthetic=True
-        ).exists(),
-    }
 
 
 def unit_ids_of_site(*, site_code: str) -> list[int]:

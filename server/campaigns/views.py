@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from server.campaigns import codes, services, survey_form
 from server.campaigns.models import Campaign, RespondentCode
-from server.campaigns.ratelimit import submission_allowed
+from server.campaigns.ratelimit import seconds_to_next_window, submission_allowed
 from shared.errors import NotFound
 from surveys.questionnaire import Questionnaire, load_questionnaire, localize
 
@@ -258,7 +258,7 @@ def _submit(
             status=429,
             campaign=campaign,
         )
-        response["Retry-After"] = "60"
+        response["Retry-After"] = str(seconds_to_next_window())
         return response
     try:
         services.response_submit(

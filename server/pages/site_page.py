@@ -8,11 +8,10 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from server.campaigns.selectors import survey_aggregates
+from server.campaigns.selectors import scored_results
 from server.inspections.catalogues import element_name
 from server.inspections.models import Inspection
 from server.inspections.selectors import latest_ratings
@@ -20,7 +19,6 @@ from server.schools.models import SchoolUnit, Site
 from shared.errors import NotFound
 from shared.grades import SEVERITY, Grade
 from surveys.questionnaire import load_all, localize
-from surveys.scoring import THRESHOLD_DEFAULT, score_indices
 
 
 @dataclass(frozen=True)
@@ -100,18 +98,12 @@ def pillar_values(row: Any) -> list[tuple[str, float | None]]:
 
 
 def site_surveys(*, site: Site) -> list[SurveyRow]:
-    """The site's units' survey indices, scored among all units (shrinkage needs the city);
-    a group under the suppression threshold keeps only its respondent count."""
-    aggregates = survey_aggregates()
+    """The site's units' survey indices (own campaigns and imported results), scored as
+    the ranking scores them, among all units; a suppressed one keeps only its count."""
     units = {u.id: u.name for u in site.units.all()}
-    if aggregates.empty or not units:
+    if not units:
         return []
-    pupils = dict(SchoolUnit.objects.exclude(pupils=None).values_list("id", "pupils"))
-    scored = score_indices(
-        aggregates,
-        threshold=getattr(settings, "SURVEY_SUPPRESSION_THRESHOLD", THRESHOLD_DEFAULT),
-        pupils=pupils,
-    )
+    scored = scored_results()
     mine = scored[scored["unit"].isin(list(units))].sort_values(["unit", "group", "index"])
     lang = "en" if (get_language() or "sv").startswith("en") else "sv"
     indices = _index_names(lang)

@@ -6,13 +6,11 @@ The ranking and plan cores are plain pandas (no Django); this is the thin layer 
 from __future__ import annotations
 
 import pandas as pd
-from django.conf import settings
 from django.db.models import F, Q
 
-from server.campaigns.selectors import result_aggregates
+from server.campaigns.selectors import scored_results
 from server.inspections.selectors import latest_ratings
 from server.schools.models import SchoolUnit, Site
-from surveys.scoring import THRESHOLD_DEFAULT, score_indices
 
 SITE_COLUMNS = [
     "name",
@@ -120,18 +118,13 @@ def load_experience(*, site_ids: list[int]) -> pd.DataFrame:
     into their site weighted by pupils.
     """
     columns = ["site", "group", "index_mean", "respondents"]
-    aggregates = result_aggregates()
-    if aggregates.empty:
+    scored = scored_results()
+    if scored.empty:
         return pd.DataFrame(columns=columns)
     units = pd.DataFrame.from_records(
         SchoolUnit.objects.values_list("id", "site_id", "site__code", "pupils"),
         columns=["unit", "site_id", "site", "pupils"],
     ).set_index("unit")
-    scored = score_indices(
-        aggregates,
-        threshold=getattr(settings, "SURVEY_SUPPRESSION_THRESHOLD", THRESHOLD_DEFAULT),
-        pupils=units["pupils"].dropna().astype(int).to_dict(),
-    )
     shown = scored[~scored["suppressed"]]
     per_unit = (
         shown.groupby(["unit", "group"])

@@ -128,6 +128,7 @@ def test_it_limits_submissions_per_campaign_and_address_not_per_address() -> Non
     limited = submit(school, first.code)
     assert limited.status_code == 429
     assert "Vänta en minut" in limited.content.decode()
+    assert 0 < int(limited["Retry-After"]) <= 3600  # until the hour's window ends
     # Another campaign behind the same address, and another address, are not blocked.
     assert submit(school, second.code).status_code == 303
     assert submit(Client(REMOTE_ADDR="10.9.9.8"), first.code).status_code == 303

@@ -6,7 +6,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import Client
 
-from server.campaigns.selectors import site_survey_results
+from server.campaigns.selectors import threshold, unit_results
 from tests.server.campaigns.campaign_factories import add_responses, make_campaign, make_planner
 from tests.server.factories import make_site, make_unit
 
@@ -69,7 +69,13 @@ def test_the_site_include_shows_too_few_answers_and_the_shown_values() -> None:
     hidden = make_campaign(unit=make_unit(site=site, name="Lilla enheten"), group="parents")
     add_responses(hidden, [1], 2)
 
-    html = render_to_string("campaigns/_survey_results.html", site_survey_results(site=site))
+    unit_ids = list(site.units.values_list("id", flat=True))
+    context = {
+        "survey_results": unit_results(unit_ids=unit_ids),
+        "survey_threshold": threshold(),
+        "survey_hide_site_links": True,
+    }
+    html = render_to_string("campaigns/_survey_results.html", context)
 
     assert "Lilla enheten – Vårdnadshavare:" in html
     assert "för få svar" in html
