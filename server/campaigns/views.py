@@ -76,6 +76,28 @@ def _message(
     )
 
 
+def _notice(
+    request: HttpRequest,
+    questionnaire: Questionnaire,
+    lang: str,
+    *,
+    title_key: str,
+    text_key: str,
+    status: int,
+    campaign: Campaign,
+) -> HttpResponse:
+    """A campaign's plain page (closed, code used, thanks) from two texts of the form."""
+    return _message(
+        request,
+        questionnaire,
+        lang,
+        title=survey_form.text(title_key, lang),
+        text=survey_form.text(text_key, lang),
+        status=status,
+        campaign=campaign,
+    )
+
+
 def _language(request: HttpRequest, questionnaire: Questionnaire) -> str:
     asked = request.POST.get("lang") or request.GET.get("lang")
     return survey_form.language_choose(
@@ -103,12 +125,12 @@ def survey(request: HttpRequest, code: str) -> HttpResponse:
     if campaign.code != code:
         return redirect(reverse("survey", args=[campaign.code]))
     if not services.campaign_is_open(campaign):
-        return _message(
+        return _notice(
             request,
             questionnaire,
             lang,
-            title=survey_form.text("survey_closed", lang),
-            text=survey_form.text("survey_closed_text", lang),
+            title_key="survey_closed",
+            text_key="survey_closed_text",
             status=410,
             campaign=campaign,
         )
@@ -166,12 +188,12 @@ def _step(
     if problem is not None:
         text, status = problem
         if status == 409:
-            return _message(
+            return _notice(
                 request,
                 questionnaire,
                 lang,
-                title=survey_form.text("code_used", lang),
-                text=text,
+                title_key="code_used",
+                text_key="code_used_text",
                 status=409,
                 campaign=campaign,
             )
@@ -264,18 +286,25 @@ def _submit(
         services.response_submit(
             campaign=campaign, answers=answers, language=lang, respondent_code=code
         )
-    except (services.CodeUsed, services.CampaignClosed) as exc:
-        # A code used meanwhile, or the campaign closed while the form was open.
-        key, status = (
-            ("code_used", 409) if isinstance(exc, services.CodeUsed) else ("survey_closed", 410)
-        )
-        return _message(
+    # A code used meanwhile, or the campaign closed while the form was open.
+    except services.CodeUsed:
+        return _notice(
             request,
             questionnaire,
             lang,
-            title=survey_form.text(key, lang),
-            text=survey_form.text(f"{key}_text", lang),
-            status=status,
+            title_key="code_used",
+            text_key="code_used_text",
+            status=409,
+            campaign=campaign,
+        )
+    except services.CampaignClosed:
+        return _notice(
+            request,
+            questionnaire,
+            lang,
+            title_key="survey_closed",
+            text_key="survey_closed_text",
+            status=410,
             campaign=campaign,
         )
     # Post/redirect/get: a reload of the thank-you page sends nothing twice.
@@ -291,12 +320,12 @@ def thanks(request: HttpRequest, code: str) -> HttpResponse:
         return redirect(reverse("survey", args=[code]))
     questionnaire = load_questionnaire(campaign.questionnaire)
     lang = _language(request, questionnaire)
-    return _message(
+    return _notice(
         request,
         questionnaire,
         lang,
-        title=survey_form.text("thank_you", lang),
-        text=survey_form.text("thank_you_text", lang),
+        title_key="thank_you",
+        text_key="thank_you_text",
         status=200,
         campaign=campaign,
     )

@@ -18,6 +18,7 @@ def used_text_names() -> set[str]:
         names |= set(re.findall(r"\bt\.([a-z_]+)", template.read_text()))
     for module in (APP / "views.py",):
         names |= set(re.findall(r'survey_form\.text\(\s*"([a-z_]+)"', module.read_text()))
+        names |= set(re.findall(r'_key="([a-z_]+)"', module.read_text()))  # _notice(...)
     return names
 
 
