@@ -7,15 +7,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
 from ninja import Router, Status
 
 from server.accounts.auth import planner_auth
 from server.campaigns import exports, poster, selectors, services
-from server.campaigns.models import Campaign, RespondentCode, Response
+from server.campaigns.presenters import campaign_out
 from server.campaigns.schemas import (
     CampaignIn,
     CampaignOut,
@@ -28,62 +25,12 @@ router = Router(tags=["surveys"], auth=planner_auth)
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
 
 
-def campaign_out(campaign: Campaign) -> dict[str, Any]:
-    codes = getattr(campaign, "n_codes", None)
-    unused = getattr(campaign, "n_unused", None)
-    if codes is None:
-        codes = campaign.codes.count()
-        unused = campaign.codes.filter(used=False).count()
-    responses = getattr(campaign, "n_responses", None)
-    if responses is None:
-        responses = campaign.responses.count()
-    return {
-        "code": campaign.code,
-        "url": poster.campaign_url(campaign),
-        "unit": campaign.unit.code,
-        "unit_name": campaign.unit.name,
-        "respondent_group": campaign.respondent_group,
-        "questionnaire": campaign.questionnaire,
-        "years": campaign.years,
-        "opens_on": campaign.opens_on,
-        "closes_on": campaign.closes_on,
-        "is_open": services.campaign_is_open(campaign),
-        "responses": responses,
-        "respondent_codes": codes,
-        "respondent_codes_unused": unused,
-        "poster_png": reverse("api-v1:campaign_poster", args=[campaign.code]) + "?format=png",
-        "poster_pdf": reverse("api-v1:campaign_poster", args=[campaign.code]) + "?format=pdf",
-        "slips_pdf": reverse("api-v1:campaign_slips", args=[campaign.code]) if codes else None,
-        "synthetic": campaign.synthetic,
-    }
-
-
-def _count(model: Any, **filters: Any) -> Subquery:
-    # One subquery per count: joining responses and codes at once would multiply rows.
-    rows = model.objects.filter(campaign=OuterRef("pk"), **filters).order_by()
-    return Subquery(
-        rows.values("campaign").annotate(n=Count("pk")).values("n"), output_field=IntegerField()
-    )
-
-
-def campaigns_annotated() -> Any:
-    return (
-        Campaign.objects.select_related("unit")
-        .annotate(
-            n_responses=Coalesce(_count(Response), 0),
-            n_codes=Coalesce(_count(RespondentCode), 0),
-            n_unused=Coalesce(_count(RespondentCode, used=False), 0),
-        )
-        .order_by("-opens_on", "unit__name", "respondent_group")
-    )
-
-
 @router.post("/campaigns", response={201: CampaignOut, **ERRORS})
 def create_campaign(request: HttpRequest, payload: CampaignIn) -> Status[Any]:
     """Open a campaign for a school unit and respondent group; it gets a public code and
     link, a poster with a QR code and, if asked, one-time codes to hand out."""
     campaign = services.campaign_create(
-        data=services.CampaignIn(
+        data=services.NewCampaign(
             unit_code=payload.unit,
             respondent_group=payload.respondent_group,
             opens_on=payload.opens_on,
@@ -99,7 +46,7 @@ def create_campaign(request: HttpRequest, payload: CampaignIn) -> Status[Any]:
 @router.get("/campaigns", response={200: list[CampaignOut], **ERRORS})
 def list_campaigns(request: HttpRequest, unit: str | None = None) -> Any:
     """Every campaign, newest first; `unit` filters by school-unit code."""
-    campaigns = campaigns_annotated()
+    campaigns = selectors.campaigns_annotated()
     if unit:
         campaigns = campaigns.filter(unit__code=unit)
     return [campaign_out(c) for c in campaigns]

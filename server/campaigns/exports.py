@@ -6,7 +6,7 @@ import pandas as pd
 from django.utils import timezone
 
 from server.campaigns import selectors
-from server.planning.exports import to_csv, to_xlsx
+from server.core.exports import to_csv, to_xlsx
 
 COLUMNS = {
     "site": "Skolhus",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from server.accounts.decorators import planner_only
 from server.campaigns import selectors, services
-from server.campaigns.api import campaign_out, campaigns_annotated
 from server.campaigns.forms import CampaignForm
-from server.pages.views import planner_only
+from server.campaigns.presenters import campaign_out
 from shared.errors import AppError, NotFound
 
 
@@ -19,7 +19,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             campaign = services.campaign_create(
-                data=services.CampaignIn(
+                data=services.NewCampaign(
                     unit_code=data["unit"].code,
                     respondent_group=data["respondent_group"],
                     opens_on=data["opens_on"],
@@ -34,7 +34,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
                 form.add_error(field, detail.message)
         else:
             return redirect("campaign-detail", code=campaign.code)
-    campaigns = [campaign_out(c) for c in campaigns_annotated()[:300]]
+    campaigns = [campaign_out(c) for c in selectors.campaigns_annotated()[:300]]
     return render(
         request,
         "campaigns/campaign_list.html",

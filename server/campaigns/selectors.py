@@ -8,9 +8,10 @@ from typing import Any
 import pandas as pd
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
-from server.campaigns.models import Campaign, ImportedResult, Response
+from server.campaigns.models import Campaign, ImportedResult, RespondentCode, Response
 from server.schools.models import SchoolUnit
 from surveys.questionnaire import load_common, localize
 from surveys.scoring import (
@@ -222,3 +223,24 @@ def unit_ids_of_site(*, site_code: str) -> list[int]:
 
 def any_synthetic() -> bool:
     return Response.objects.filter(synthetic=True).exists()
+
+
+def _count(model: Any, **filters: Any) -> Subquery:
+    # One subquery per count: joining responses and codes at once would multiply rows.
+    rows = model.objects.filter(campaign=OuterRef("pk"), **filters).order_by()
+    return Subquery(
+        rows.values("campaign").annotate(n=Count("pk")).values("n"), output_field=IntegerField()
+    )
+
+
+def campaigns_annotated() -> Any:
+    """Campaigns newest first, with their response and code counts in one query."""
+    return (
+        Campaign.objects.select_related("unit")
+        .annotate(
+            n_responses=Coalesce(_count(Response), 0),
+            n_codes=Coalesce(_count(RespondentCode), 0),
+            n_unused=Coalesce(_count(RespondentCode, used=False), 0),
+        )
+        .order_by("-opens_on", "unit__name", "respondent_group")
+    )

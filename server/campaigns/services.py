@@ -50,7 +50,9 @@ def questionnaire_for(*, unit: SchoolUnit, respondent_group: str) -> str:
 
 
 @dataclass(frozen=True)
-class CampaignIn:
+class NewCampaign:
+    """A campaign as a planner asks for it; the API's CampaignIn and the page's form map to it."""
+
     unit_code: str
     respondent_group: str
     opens_on: date
@@ -60,7 +62,7 @@ class CampaignIn:
     respondent_codes: int = 0
 
 
-def campaign_create(*, data: CampaignIn, code: str | None = None) -> Campaign:
+def campaign_create(*, data: NewCampaign, code: str | None = None) -> Campaign:
     """Open a campaign; InvalidInput, field by field, for anything that does not fit."""
     problems: list[ErrorDetail] = []
     unit = SchoolUnit.objects.filter(code=data.unit_code).first()

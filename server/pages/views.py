@@ -3,12 +3,9 @@ data); every other page is for signed-in planners and administrators."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.http import urlencode
@@ -17,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from server.accounts.decorators import planner_only
 from server.accounts.selectors import user_is_planner
 from server.inspections.catalogues import element_name
 from server.pages.charts import line_chart
@@ -31,22 +29,6 @@ from server.planning.models import SavedPlan
 from server.planning.ranking import Weights
 from server.planning.services import ranking_compute, ranking_records
 from shared.errors import NotFound
-
-View = Callable[..., HttpResponse]
-
-
-def planner_only(view: View) -> View:
-    """Anonymous users are sent to sign in; signed-in non-planners are refused (403)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not user_is_planner(user=request.user):
-            return HttpResponseForbidden(_("Sidorna är för planerare och administratörer."))
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def home(request: HttpRequest) -> HttpResponse:

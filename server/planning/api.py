@@ -10,8 +10,8 @@ from ninja import Query, Router, Status
 
 from server.accounts.auth import planner_auth
 from server.core.errors import ErrorOut
+from server.core.exports import to_csv, to_xlsx
 from server.planning import services
-from server.planning.exports import to_csv, to_xlsx
 from server.planning.popup import site_popup_html
 from server.planning.schemas import (
     PlanComparisonOut,

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from server.campaigns.models import Answer, Campaign, Response
-from server.campaigns.services import CampaignIn, campaign_create
+from server.campaigns.services import NewCampaign, campaign_create
 from server.core.roles import PLANNER
 from server.schools.models import SchoolUnit
 from surveys.questionnaire import load_questionnaire
@@ -33,7 +33,7 @@ def make_campaign(
     )
     unit = unit or make_unit(year_from=4, year_to=9)
     return campaign_create(
-        data=CampaignIn(
+        data=NewCampaign(
             unit_code=unit.code,
             respondent_group=group,
             opens_on=fields.get("opens_on", opens),

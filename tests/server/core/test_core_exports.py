@@ -6,7 +6,7 @@ import io
 import pandas as pd
 from openpyxl import load_workbook
 
-from server.planning.exports import to_csv, to_xlsx
+from server.core.exports import to_csv, to_xlsx
 
 FRAME = pd.DataFrame(
     {"skola": ["Bergsjöskolan", "Ånäs skola"], "prioritet": [71.25, 40.5], "act_now": [True, False]}

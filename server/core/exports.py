@@ -1,5 +1,5 @@
-"""Exports of the ranking and the plan: CSV that Swedish Excel opens, and XLSX with the
-assumptions on a sheet of their own."""
+"""Tables as files, for every export (ranking, plan, survey results): CSV that Swedish
+Excel opens, and XLSX with the assumptions on a sheet of their own."""
 
 from __future__ import annotations
 

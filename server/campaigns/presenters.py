@@ -1,0 +1,40 @@
+"""How a campaign is shown to planners, on the pages and in the API alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from server.campaigns import poster, services
+from server.campaigns.models import Campaign
+
+
+def campaign_out(campaign: Campaign) -> dict[str, Any]:
+    codes = getattr(campaign, "n_codes", None)
+    unused = getattr(campaign, "n_unused", None)
+    if codes is None:
+        codes = campaign.codes.count()
+        unused = campaign.codes.filter(used=False).count()
+    responses = getattr(campaign, "n_responses", None)
+    if responses is None:
+        responses = campaign.responses.count()
+    return {
+        "code": campaign.code,
+        "url": poster.campaign_url(campaign),
+        "unit": campaign.unit.code,
+        "unit_name": campaign.unit.name,
+        "respondent_group": campaign.respondent_group,
+        "questionnaire": campaign.questionnaire,
+        "years": campaign.years,
+        "opens_on": campaign.opens_on,
+        "closes_on": campaign.closes_on,
+        "is_open": services.campaign_is_open(campaign),
+        "responses": responses,
+        "respondent_codes": codes,
+        "respondent_codes_unused": unused,
+        "poster_png": reverse("api-v1:campaign_poster", args=[campaign.code]) + "?format=png",
+        "poster_pdf": reverse("api-v1:campaign_poster", args=[campaign.code]) + "?format=pdf",
+        "slips_pdf": reverse("api-v1:campaign_slips", args=[campaign.code]) if codes else None,
+        "synthetic": campaign.synthetic,
+    }
