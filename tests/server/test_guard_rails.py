@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -67,5 +68,6 @@ def test_it_keeps_the_import_directions_of_the_design() -> None:
 
     result = run([str(lint_imports), "--no-cache"])
 
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 7 kept, 0 broken." in result.stdout
+    assert f"Contracts: {len(contracts['contracts'])} kept, 0 broken." in result.stdout
