@@ -9,6 +9,7 @@ from typing import Any
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.config import Config
+from kivy.core.text import DEFAULT_FONT, LabelBase
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kivy.utils import platform
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,6 +19,7 @@ from mobile.controllers.home import HomeController
 from mobile.controllers.inspection import ChecklistItem, InspectionController
 from mobile.controllers.sites import SitesController
 from mobile.controllers.sync_status import SyncStatusController
+from mobile.fonts import app_font_path
 from mobile.i18n import Translator, translator_for
 from mobile.paths import STORE_FILENAME, configured_data_dir
 from mobile.screens.checklist import ChecklistScreen
@@ -60,6 +62,7 @@ class SkolmiljoApp(App):  # type: ignore[misc]  # Kivy has no type hints
         return Path(self.user_data_dir)
 
     def build(self) -> ScreenManager:
+        register_app_font()
         factory = init_store(self.store_path)
         self._session_factory = factory
         self._offer_server(factory)
@@ -166,6 +169,17 @@ class SkolmiljoApp(App):  # type: ignore[misc]  # Kivy has no type hints
         if self._session_factory is not None:
             close_store(self._session_factory)
             self._session_factory = None
+
+
+def register_app_font() -> None:
+    """Make the shipped DejaVu Sans Kivy's default font, so every Label draws with it.
+
+    Labels name the default font (`Roboto`) rather than a file, so registering the name
+    anew before the first text is drawn switches all of them. No italic is shipped:
+    Kivy draws italic with the regular file.
+    """
+    regular, bold = str(app_font_path()), str(app_font_path(bold=True))
+    LabelBase.register(DEFAULT_FONT, regular, fn_bold=bold, fn_bolditalic=bold)
 
 
 def configure_desktop_window() -> None:

@@ -5,6 +5,7 @@
 - `shared.errors`: the wire error payload and the exception tree that carries HTTP status.
 - `shared.sync`: wire types of the tablet <-> server sync protocol.
 - `shared.canonical`: the canonical form and content hash of an inspection.
+- `shared.fonts`: the shipped TTF fonts (Latin and Arabic) and which one draws a text.
 
 Depends on the standard library and pydantic only (no Django, Kivy or SQLAlchemy,
 nothing else of ours), and keeps to pydantic 2.6 features because the Android build

@@ -10,6 +10,7 @@ from django.conf import settings
 from PIL import Image, ImageDraw, ImageFont
 
 from server.campaigns.models import Campaign
+from shared.fonts import font_for_text
 
 Format = Literal["png", "pdf"]
 _A4 = (1240, 1754)  # 150 dpi: sharp enough to print, small enough to send
@@ -29,12 +30,17 @@ def _qr(data: str, box: int) -> Image.Image:
     return code.make_image(fill_color="black", back_color="white").get_image().convert("RGB")
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    return ImageFont.load_default(size=size)
+def _font(size: int, text: str = "") -> ImageFont.FreeTypeFont:
+    """The shipped font that draws `text` (Pillow's default font has no å, ä, ö).
+
+    Pillow shapes Arabic and Persian (joined letters, right to left) when it has
+    libraqm; without it they come out unjoined, but still in the Arabic font's glyphs.
+    """
+    return ImageFont.truetype(str(font_for_text(text)), size)
 
 
 def _centered(draw: ImageDraw.ImageDraw, y: int, text: str, size: int, width: int) -> int:
-    font = _font(size)
+    font = _font(size, text)
     left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
     draw.text(((width - (right - left)) // 2, y), text, fill=_INK, font=font)
     return y + (bottom - top) + size // 2
@@ -86,16 +92,23 @@ def slips_render(campaign: Campaign, codes: list[str], *, fmt: Format = "pdf") -
     per_page, cols = 24, 3
     slip_w, slip_h = _A4[0] // cols, _A4[1] // (per_page // cols)
     pages: list[Image.Image] = []
+    # Loaded once: a page draws four texts on each of its 24 slips.
+    name_font, url_font, code_font, note_font = (
+        _font(22, campaign.unit.name),
+        _font(20),
+        _font(34),
+        _font(18),
+    )
     for start in range(0, max(len(codes), 1), per_page):
         page = Image.new("RGB", _A4, "white")
         draw = ImageDraw.Draw(page)
         for n, code in enumerate(codes[start : start + per_page]):
             x, y = (n % cols) * slip_w, (n // cols) * slip_h
             draw.rectangle([x, y, x + slip_w - 1, y + slip_h - 1], outline=(150, 150, 150))
-            draw.text((x + 20, y + 18), campaign.unit.name[:28], fill=_INK, font=_font(22))
-            draw.text((x + 20, y + 55), campaign_url(campaign), fill=_INK, font=_font(20))
-            draw.text((x + 20, y + 100), f"Din kod: {code}", fill=_INK, font=_font(34))
-            draw.text((x + 20, y + 150), "Gäller en gång / one use", fill=_INK, font=_font(18))
+            draw.text((x + 20, y + 18), campaign.unit.name[:28], fill=_INK, font=name_font)
+            draw.text((x + 20, y + 55), campaign_url(campaign), fill=_INK, font=url_font)
+            draw.text((x + 20, y + 100), f"Din kod: {code}", fill=_INK, font=code_font)
+            draw.text((x + 20, y + 150), "Gäller en gång / one use", fill=_INK, font=note_font)
         pages.append(page)
     if fmt == "png" or len(pages) == 1:
         return _encode(pages[0], fmt)

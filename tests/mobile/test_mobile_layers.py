@@ -20,6 +20,7 @@ KIVY_FREE = [
     "mobile.device",
     "mobile.i18n",
     "mobile.paths",
+    "mobile.fonts",
 ]
 
 
