@@ -44,6 +44,15 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+def env_count(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    if not (value.strip().isascii() and value.strip().isdigit()):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number of 0 or more.")
+    return int(value)
+
+
 def demo_secret_key() -> str:
     """A random key kept in var/ so demo sessions survive a restart; never used in production."""
     path = VAR_DIR / "demo_secret_key"
@@ -206,6 +215,14 @@ if not LOCAL_MODE:
     SECURE_HSTS_PRELOAD = env_bool("SKOLMILJO_HSTS_PRELOAD", False)
     # Joining the browsers' HSTS preload list binds the whole domain: the operator decides.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# How many reverse proxies in front of the server append to X-Forwarded-For. Rate limits
+# key on the client address (server.core.client): with 0 the header is ignored, since any
+# client can write it; with N the N-th entry from its right is the client.
+TRUSTED_PROXIES = env_count("SKOLMILJO_TRUSTED_PROXIES", 0)
+# Django-Ninja trusts X-Forwarded-For when this is None; our throttles ask
+# server.core.client anyway, this keeps any other Ninja throttle in line.
+NINJA_NUM_PROXIES = TRUSTED_PROXIES
 
 # The address tablets reach this server at; it goes into enrollment QR codes.
 PUBLIC_URL = os.environ.get("SKOLMILJO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
