@@ -224,11 +224,30 @@ TRUSTED_PROXIES = env_count("SKOLMILJO_TRUSTED_PROXIES", 0)
 # server.core.client anyway, this keeps any other Ninja throttle in line.
 NINJA_NUM_PROXIES = TRUSTED_PROXIES
 
+# One Redis shared by every server process (rate limits count there); without it (the
+# demo) each process has its own local-memory cache. clear() empties the whole Redis
+# database, so give Skolmiljö a database of its own.
+REDIS_URL = os.environ.get("SKOLMILJO_REDIS_URL", "").strip()
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"SKOLMILJO_REDIS_URL={REDIS_URL!r} is not a Redis URL: use redis://host:6379/0."
+    )
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "skolmiljo",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # The address tablets reach this server at; it goes into enrollment QR codes.
 PUBLIC_URL = os.environ.get("SKOLMILJO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 ENROLLMENT_CODE_HOURS = int(os.environ.get("SKOLMILJO_ENROLLMENT_CODE_HOURS", 24))
 # Enrollment attempts per client address ("N/s|m|h|d"): slows code guessing, lets an
-# office enroll a shelf of tablets. Counted in Django's cache (per process by default).
+# office enroll a shelf of tablets. Counted in Django's cache (shared when Redis is set).
 ENROLL_RATE = os.environ.get("SKOLMILJO_ENROLL_RATE", "10/m")
 # Survey submissions per campaign and client address ("N/s|m|h|d"), counted in the cache:
 # class-sized, because a whole class answers from behind one school router.
