@@ -44,6 +44,15 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+def env_count(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    if not (value.strip().isascii() and value.strip().isdigit()):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number of 0 or more.")
+    return int(value)
+
+
 def demo_secret_key() -> str:
     """A random key kept in var/ so demo sessions survive a restart; never used in production."""
     path = VAR_DIR / "demo_secret_key"
@@ -207,11 +216,38 @@ if not LOCAL_MODE:
     # Joining the browsers' HSTS preload list binds the whole domain: the operator decides.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
+# How many reverse proxies in front of the server append to X-Forwarded-For. Rate limits
+# key on the client address (server.core.client): with 0 the header is ignored, since any
+# client can write it; with N the N-th entry from its right is the client.
+TRUSTED_PROXIES = env_count("SKOLMILJO_TRUSTED_PROXIES", 0)
+# Django-Ninja trusts X-Forwarded-For when this is None; our throttles ask
+# server.core.client anyway, this keeps any other Ninja throttle in line.
+NINJA_NUM_PROXIES = TRUSTED_PROXIES
+
+# One Redis shared by every server process (rate limits count there); without it (the
+# demo) each process has its own local-memory cache. clear() empties the whole Redis
+# database, so give Skolmiljö a database of its own.
+REDIS_URL = os.environ.get("SKOLMILJO_REDIS_URL", "").strip()
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"SKOLMILJO_REDIS_URL={REDIS_URL!r} is not a Redis URL: use redis://host:6379/0."
+    )
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "skolmiljo",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # The address tablets reach this server at; it goes into enrollment QR codes.
 PUBLIC_URL = os.environ.get("SKOLMILJO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 ENROLLMENT_CODE_HOURS = int(os.environ.get("SKOLMILJO_ENROLLMENT_CODE_HOURS", 24))
 # Enrollment attempts per client address ("N/s|m|h|d"): slows code guessing, lets an
-# office enroll a shelf of tablets. Counted in Django's cache (per process by default).
+# office enroll a shelf of tablets. Counted in Django's cache (shared when Redis is set).
 ENROLL_RATE = os.environ.get("SKOLMILJO_ENROLL_RATE", "10/m")
 # Survey submissions per campaign and client address ("N/s|m|h|d"), counted in the cache:
 # class-sized, because a whole class answers from behind one school router.

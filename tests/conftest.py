@@ -47,6 +47,34 @@ def _empty_cache() -> Any:
     cache.clear()
 
 
+REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def redis_url() -> Any:
+    """The machine's Redis, database 15, empty before and after the test.
+
+    Skips when Redis does not answer, except under CI, where .ci/run starts it and a
+    silent skip would hide that shared rate limits went untested.
+    """
+    import os
+
+    import redis
+
+    client = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=0.5, socket_timeout=0.5)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        message = f"Redis does not answer at {REDIS_TEST_URL} ({exc})"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}: .ci/run starts it.")
+        pytest.skip(f"{message}: start it with redis-server.")
+    client.flushdb()
+    yield REDIS_TEST_URL
+    client.flushdb()
+    client.close()
+
+
 CHROMIUM = "/usr/bin/chromium"
 
 

@@ -9,6 +9,7 @@ from ninja import Router
 from ninja.throttling import AnonRateThrottle
 
 from server.accounts import services
+from server.core.client import client_address
 from server.core.errors import ErrorOut
 from shared.sync import EnrollIn, EnrollOut
 
@@ -22,6 +23,10 @@ class EnrollThrottle(AnonRateThrottle):
 
     def __init__(self) -> None:
         super().__init__(settings.ENROLL_RATE)
+
+    def get_ident(self, request: HttpRequest) -> str:
+        # Ninja's own reading trusts X-Forwarded-For by default: one answer for every limit.
+        return client_address(request)
 
 
 @router.post(

@@ -4,6 +4,10 @@ Keyed on campaign and a salted hash of the client address, not on the address al
 whole class answers from behind one school router, so the limit is class-sized and per
 campaign (settings.SURVEY_SUBMIT_RATE, "N/s|m|h|d"). The address itself is never
 stored, and the hash lives only as a cache key until the window ends.
+
+With settings.REDIS_URL the cache is one Redis, so every server process adds to the same
+count: `add` creates a window's key only when missing, and `incr` is atomic both in Redis
+and in the local-memory cache, so concurrent submissions are each counted once.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+
+from server.core.client import client_address
 
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -37,7 +43,7 @@ def parse_rate(rate: str) -> Rate:
 
 
 def _client_key(request: HttpRequest, campaign_code: str, window: int) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     digest = hashlib.sha256(f"{settings.SECRET_KEY}|{address}".encode()).hexdigest()[:24]
     return f"survey-submit:{campaign_code}:{digest}:{window}"
 

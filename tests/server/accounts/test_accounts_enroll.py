@@ -9,6 +9,7 @@ from unittest.mock import ANY
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from server.accounts.models import Device, EnrollmentCode
@@ -203,3 +204,42 @@ def test_it_counts_attempts_per_address(client: Client) -> None:
 
     assert other_address.status_code == 200
     assert Device.objects.filter(name="Kontorets platta").exists()
+
+
+# NINJA_NUM_PROXIES=None is Ninja's own default, which believes X-Forwarded-For: the
+# throttle must ask server.core.client, not Ninja, whatever Ninja is told.
+@override_settings(TRUSTED_PROXIES=0, NINJA_NUM_PROXIES=None)
+def test_it_ignores_x_forwarded_for_without_a_trusted_proxy(client: Client) -> None:
+    guesses = [
+        client.post(
+            URL,
+            {"code": f"WRONG{n:03d}", "device_name": "Annas platta"},
+            content_type="application/json",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        )
+        for n in range(11)
+    ]
+
+    assert [r.status_code for r in guesses] == [401] * 10 + [429]
+
+
+@override_settings(TRUSTED_PROXIES=1, NINJA_NUM_PROXIES=1)
+def test_it_gives_each_client_behind_a_trusted_proxy_its_own_budget() -> None:
+    proxy = Client(REMOTE_ADDR="10.0.0.1")
+
+    def attempt(client_address: str, code: str, forged: str = "") -> int:
+        response = proxy.post(
+            URL,
+            {"code": code, "device_name": "Kontorets platta"},
+            content_type="application/json",
+            HTTP_X_FORWARDED_FOR=f"{forged}{client_address}",
+        )
+        return response.status_code
+
+    first = [attempt("203.0.113.7", f"WRONG{n:03d}") for n in range(10)]
+    # What the client writes to the left of the proxy's entry changes nothing.
+    forged = attempt("203.0.113.7", "WRONG999", forged="198.51.100.1, ")
+    _, code = make_code()
+    other_client = attempt("203.0.113.8", code)
+
+    assert (first, forged, other_client) == ([401] * 10, 429, 200)

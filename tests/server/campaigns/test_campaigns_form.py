@@ -22,9 +22,10 @@ def all_answers(key: str, value: str = "3") -> dict[str, str]:
     return {f"a_{item.code}": value for item in load_questionnaire(key).items}
 
 
-def submit(client: Client, code: str, **extra: Any) -> Any:
+def submit(client: Client, code: str, *, forwarded_for: str | None = None, **extra: Any) -> Any:
     data = {"lang": "sv", "step": "6", "action": "submit", **all_answers("pupils"), **extra}
-    return client.post(f"/s/{code}", data)
+    headers = {} if forwarded_for is None else {"HTTP_X_FORWARDED_FOR": forwarded_for}
+    return client.post(f"/s/{code}", data, **headers)
 
 
 def test_it_opens_with_the_privacy_notice_in_the_browsers_language() -> None:
@@ -132,6 +133,31 @@ def test_it_limits_submissions_per_campaign_and_address_not_per_address() -> Non
     # Another campaign behind the same address, and another address, are not blocked.
     assert submit(school, second.code).status_code == 303
     assert submit(Client(REMOTE_ADDR="10.9.9.8"), first.code).status_code == 303
+
+
+@override_settings(SURVEY_SUBMIT_RATE="3/h", TRUSTED_PROXIES=0)
+def test_it_ignores_x_forwarded_for_in_the_limit_without_a_trusted_proxy() -> None:
+    campaign = make_campaign()
+    school = Client(REMOTE_ADDR="10.9.9.9")
+
+    statuses = [
+        submit(school, campaign.code, forwarded_for=f"203.0.113.{n}").status_code for n in range(4)
+    ]
+
+    assert statuses == [303, 303, 303, 429]
+
+
+@override_settings(SURVEY_SUBMIT_RATE="3/h", TRUSTED_PROXIES=1)
+def test_it_limits_each_client_behind_a_trusted_proxy_on_its_own() -> None:
+    campaign = make_campaign()
+    proxy = Client(REMOTE_ADDR="10.0.0.1")
+
+    first = [
+        submit(proxy, campaign.code, forwarded_for="203.0.113.7").status_code for _ in range(4)
+    ]
+    other = submit(proxy, campaign.code, forwarded_for="203.0.113.8").status_code
+
+    assert (first, other) == ([303, 303, 303, 429], 303)
 
 
 def test_it_says_on_the_last_part_when_statements_are_unanswered() -> None:
