@@ -26,19 +26,29 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from shared.bounds import (
+    MAX_ACCURACY_M,
+    MAX_CATALOGUE_VERSION_LENGTH,
+    MAX_DEVICE_NAME_LENGTH,
+    MAX_ELEMENT_CODE_LENGTH,
+    MAX_ENROLLMENT_CODE_LENGTH,
+    MAX_LOCATION_LENGTH,
+    MAX_NOTE_LENGTH,
+    MAX_QUANTITY,
+    MAX_SITE_CODE_LENGTH,
+)
+
+# Re-exported (`X as X`): the protocol's size limits, long imported from this module.
+from shared.bounds import MAX_PHOTOS_PER_RATING as MAX_PHOTOS_PER_RATING
+from shared.bounds import MAX_PUSH_BATCH as MAX_PUSH_BATCH
+from shared.bounds import MAX_PUSH_BYTES as MAX_PUSH_BYTES
+from shared.bounds import MAX_RATINGS as MAX_RATINGS
+from shared.bounds import MAX_REVISION as MAX_REVISION
 from shared.errors import ErrorDetail
 from shared.grades import Grade, Urgency
 
 if TYPE_CHECKING:
     from shared.catalogue import Catalogue
-
-MAX_PUSH_BATCH: Final = 200
-"""Most inspections in one `POST /api/v1/sync/inspections`."""
-MAX_RATINGS: Final = 2000
-"""Most ratings in one inspection (25 elements x 80 locations): bounds the work per record."""
-MAX_PHOTOS_PER_RATING: Final = 100
-MAX_REVISION: Final = 2**31 - 1
-"""Revisions are stored in a 32-bit integer column."""
 
 _SHA256_HEX: Final = re.compile(r"[0-9a-f]{64}")
 
@@ -104,7 +114,7 @@ class Position(WireModel):
 
     lat: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
     lon: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
-    accuracy_m: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None
+    accuracy_m: Annotated[float, Field(ge=0, le=MAX_ACCURACY_M, allow_inf_nan=False)] | None
 
 
 class RatingIn(WireModel):
@@ -115,12 +125,19 @@ class RatingIn(WireModel):
     for grade `N` (an element that is not there has no defect to date).
     """
 
-    element: Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[a-z][a-z0-9_]*$")]
-    location: Annotated[str, Field(max_length=100), AfterValidator(_require_storable_text)] = ""
+    element: Annotated[
+        str, Field(min_length=1, max_length=MAX_ELEMENT_CODE_LENGTH, pattern=r"^[a-z][a-z0-9_]*$")
+    ]
+    location: Annotated[
+        str, Field(max_length=MAX_LOCATION_LENGTH), AfterValidator(_require_storable_text)
+    ] = ""
     grade: Grade
     urgency: Urgency | None
-    note: Annotated[str, Field(max_length=2000), AfterValidator(_require_storable_text)] = ""
-    quantity: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None
+    note: Annotated[
+        str, Field(max_length=MAX_NOTE_LENGTH), AfterValidator(_require_storable_text)
+    ] = ""
+    # The largest of any unit; the server, which knows the element's unit, checks that too.
+    quantity: Annotated[float, Field(ge=0, le=MAX_QUANTITY, allow_inf_nan=False)] | None
     observed_at: ZonedDatetime
     position: Position | None
     photos: Annotated[list[Sha256Hex], Field(max_length=MAX_PHOTOS_PER_RATING)] = Field(
@@ -168,10 +185,14 @@ class InspectionIn(WireModel):
     uuid: UUID
     revision: Annotated[int, Field(ge=1, le=MAX_REVISION)]
     site: Annotated[
-        str, Field(min_length=1, max_length=100), AfterValidator(_require_storable_text)
+        str,
+        Field(min_length=1, max_length=MAX_SITE_CODE_LENGTH),
+        AfterValidator(_require_storable_text),
     ]
     catalogue_version: Annotated[
-        str, Field(min_length=1, max_length=20), AfterValidator(_require_storable_text)
+        str,
+        Field(min_length=1, max_length=MAX_CATALOGUE_VERSION_LENGTH),
+        AfterValidator(_require_storable_text),
     ]
     started_at: ZonedDatetime
     finished_at: ZonedDatetime | None
@@ -324,9 +345,11 @@ class PhotoOut(WireOutModel):
 class EnrollIn(WireModel):
     """Body of `POST /api/v1/devices/enroll`: the one-time code from the QR code."""
 
-    code: Annotated[str, Field(min_length=1, max_length=100)]
+    code: Annotated[str, Field(min_length=1, max_length=MAX_ENROLLMENT_CODE_LENGTH)]
     device_name: Annotated[
-        str, Field(min_length=1, max_length=100), AfterValidator(_require_storable_text)
+        str,
+        Field(min_length=1, max_length=MAX_DEVICE_NAME_LENGTH),
+        AfterValidator(_require_storable_text),
     ]
 
 

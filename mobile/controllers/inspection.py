@@ -25,6 +25,13 @@ from mobile.store import (
 from mobile.store.outbox import outbox_add
 from mobile.store.photos import photo_file, photo_import
 from mobile.store.types import now_utc
+from shared.bounds import (
+    MAX_ACCURACY_M,
+    MAX_LOCATION_LENGTH,
+    MAX_NOTE_LENGTH,
+    MAX_QUANTITY,
+    MAX_QUANTITY_BY_UNIT,
+)
 from shared.errors import ErrorDetail, InvalidInput, NotFound
 from shared.grades import Grade
 
@@ -39,6 +46,19 @@ class PositionFix:
     lat: float
     lon: float
     accuracy_m: float | None = None
+
+
+def _usable(position: PositionFix | None) -> PositionFix | None:
+    """The fix, or None when its accuracy is past what the wire accepts.
+
+    A fix kilometres off says nothing about where on the site the inspector stood, and
+    the inspector cannot improve it: keep the grade, leave the position out.
+    """
+    if position is None or position.accuracy_m is None:
+        return position
+    if not math.isfinite(position.accuracy_m) or not 0 <= position.accuracy_m <= MAX_ACCURACY_M:
+        return None
+    return position
 
 
 @dataclass(frozen=True)
@@ -277,6 +297,7 @@ class InspectionController:
             rating.note = note.strip()
             rating.quantity = quantity
             rating.observed_at = self._clock()
+            position = _usable(position)
             rating.lat = position.lat if position else None
             rating.lon = position.lon if position else None
             rating.accuracy_m = position.accuracy_m if position else None
@@ -300,12 +321,22 @@ class InspectionController:
             details.append(ErrorDetail(field="grade", message=tr("grade.need_grade")))
         if urgency is not None and (urgency not in (1, 2, 3, 4) or grade == Grade.N):
             details.append(ErrorDetail(field="urgency", message=tr("grade.bad_urgency")))
-        if len(location) > 100:
-            details.append(ErrorDetail(field="location", message=tr("grade.location_too_long")))
-        if len(note) > 2000:
-            details.append(ErrorDetail(field="note", message=tr("grade.note_too_long")))
+        if len(location) > MAX_LOCATION_LENGTH:
+            message = tr("grade.location_too_long", most=MAX_LOCATION_LENGTH)
+            details.append(ErrorDetail(field="location", message=message))
+        if len(note) > MAX_NOTE_LENGTH:
+            message = tr("grade.note_too_long", most=MAX_NOTE_LENGTH)
+            details.append(ErrorDetail(field="note", message=message))
         if quantity is not None and (not math.isfinite(quantity) or quantity < 0):
             details.append(ErrorDetail(field="quantity", message=tr("grade.bad_quantity")))
+        elif quantity is not None:
+            # The server refuses more than the element's unit allows; say so while the
+            # inspector is still on site rather than after a sync.
+            unit = element.unit if element is not None else ""
+            most = MAX_QUANTITY_BY_UNIT.get(unit, MAX_QUANTITY)
+            if quantity > most:
+                message = tr("grade.quantity_too_large", most=f"{most:g}", unit=unit)
+                details.append(ErrorDetail(field="quantity", message=message))
         return details
 
     def unrate(self, uuid: str, element: str, location: str = "") -> None:

@@ -22,6 +22,7 @@ from server.core.memory import collector_paused
 from server.inspections.catalogues import accepted_catalogues
 from server.inspections.models import Inspection, InspectionRevision, Photo, Rating
 from server.schools.models import Site
+from shared.bounds import quantity_bound
 from shared.canonical import content_hash
 from shared.catalogue import Catalogue
 from shared.errors import ErrorDetail
@@ -99,7 +100,8 @@ def inspections_store(
 def _server_errors(
     insp: InspectionIn, sites: dict[str, Site], catalogues: dict[str, Catalogue], now: datetime
 ) -> list[ErrorDetail]:
-    """What only the server can judge: its sites, its catalogues, its clock."""
+    """What only the server can judge: its sites, its catalogues (an element's unit bounds
+    its quantity), its clock."""
     errors = []
     if insp.site not in sites:
         errors.append(ErrorDetail(field="site", message=f"unknown site '{insp.site}'"))
@@ -118,13 +120,24 @@ def _server_errors(
         if value is not None and value > latest:
             errors.append(ErrorDetail(field=field, message="is in the future: check the clock"))
     for n, rating in enumerate(insp.ratings):
-        if catalogue is not None and rating.element not in catalogue.elements_by_code:
+        element = None if catalogue is None else catalogue.elements_by_code.get(rating.element)
+        if catalogue is not None and element is None:
             errors.append(
                 ErrorDetail(
                     field=f"ratings.{n}.element",
                     message=f"unknown element '{rating.element}' in catalogue {catalogue.version}",
                 )
             )
+        if element is not None and rating.quantity is not None:
+            bound = quantity_bound(element.unit)
+            if rating.quantity > bound:
+                errors.append(
+                    ErrorDetail(
+                        field=f"ratings.{n}.quantity",
+                        message=f"must be at most {bound:g} {element.unit} for element "
+                        f"'{element.code}', got {rating.quantity:.15g}",
+                    )
+                )
         if rating.observed_at > latest:
             errors.append(
                 ErrorDetail(

@@ -14,6 +14,7 @@ from server.accounts.auth import device_auth
 from server.core.errors import ErrorOut
 from server.inspections.reference import reference_pull
 from server.inspections.services import Source, inspections_push_json
+from shared.bounds import MAX_CURSOR_LENGTH
 from shared.sync import PushIn, PushOut, ReferenceOut
 
 _REF = "#/components/schemas/{model}"
@@ -22,7 +23,9 @@ router = Router(tags=["sync"], auth=device_auth)
 
 class ReferenceParams(Schema):
     cursor: str | None = NinjaField(
-        None, max_length=100, description="The cursor of the last pull; none for everything."
+        None,
+        max_length=MAX_CURSOR_LENGTH,
+        description="The cursor of the last pull; none for everything.",
     )
 
 

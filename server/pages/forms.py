@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from server.planning.ranking import Weights
+from server.planning.schemas import ALPHA, BUDGET, START_YEAR, WEIGHT, YEARS
 from server.planning.services import weights_from
 from server.schools.models import District, SchoolUnit
 from shared.errors import AppError
@@ -28,9 +29,17 @@ def _district_choices() -> list[tuple[str, str]]:
 class RankingForm(forms.Form):
     """Weights of the three pillars, the method and the filters; all optional in a GET."""
 
-    condition = forms.FloatField(label=_("Skick"), min_value=0, max_value=10, initial=0.5)
-    experience = forms.FloatField(label=_("Upplevelse"), min_value=0, max_value=10, initial=0.25)
-    equity = forms.FloatField(label=_("Likvärdighet"), min_value=0, max_value=10, initial=0.25)
+    # Limits from the API's bounds: what the page accepts, the API accepts (and back).
+    # Django's FloatField refuses inf and nan itself.
+    condition = forms.FloatField(
+        label=_("Skick"), min_value=WEIGHT.low, max_value=WEIGHT.high, initial=0.5
+    )
+    experience = forms.FloatField(
+        label=_("Upplevelse"), min_value=WEIGHT.low, max_value=WEIGHT.high, initial=0.25
+    )
+    equity = forms.FloatField(
+        label=_("Likvärdighet"), min_value=WEIGHT.low, max_value=WEIGHT.high, initial=0.25
+    )
     method = forms.ChoiceField(
         label=_("Metod"),
         choices=[("weighted_sum", _("Viktad summa")), ("topsis", "TOPSIS")],
@@ -75,11 +84,20 @@ class PlanForm(RankingForm):
     """The ranking's weights and filters plus the budget, years and equity alpha."""
 
     budget = forms.FloatField(
-        label=_("Budget per år (kr)"), min_value=1, max_value=1e12, initial=20_000_000
+        label=_("Budget per år (kr)"),
+        min_value=BUDGET.low,
+        max_value=BUDGET.high,
+        initial=20_000_000,
     )
-    years = forms.IntegerField(label=_("Antal år"), min_value=1, max_value=10, initial=5)
-    alpha = forms.FloatField(label=_("Likvärdighet alfa"), min_value=0, max_value=5, initial=1.0)
-    start_year = forms.IntegerField(label=_("Första år"), min_value=2000, max_value=2100)
+    years = forms.IntegerField(
+        label=_("Antal år"), min_value=YEARS.low, max_value=YEARS.high, initial=5
+    )
+    alpha = forms.FloatField(
+        label=_("Likvärdighet alfa"), min_value=ALPHA.low, max_value=ALPHA.high, initial=1.0
+    )
+    start_year = forms.IntegerField(
+        label=_("Första år"), min_value=START_YEAR.low, max_value=START_YEAR.high
+    )
 
     def __init__(self, data: Any = None, **kwargs: Any) -> None:
         self.base_fields["start_year"].initial = timezone.localdate().year + 1

@@ -2,22 +2,61 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from ninja import Field, Schema
 
 from server.schools.schemas import SchoolForm
 
 
+@dataclass(frozen=True)
+class Bound:
+    """The closed interval [low, high] a planner's number must lie in.
+
+    The API's schemas and the planner pages' forms both take their limits from the
+    bounds below, so a value one accepts the other accepts too.
+    """
+
+    low: float
+    high: float
+
+
+WEIGHT: Final = Bound(0, 100)
+"""Each pillar weight (any scale, at least one above 0): 0-100 reads as a percentage."""
+ALPHA: Final = Bound(0, 10)
+"""Equity alpha: at 10, full equity need already multiplies a school's benefit up to 11-fold."""
+BUDGET: Final = Bound(1, 1e11)
+"""Budget per year in kronor: 100 billion is more than a city spends on all its schools."""
+YEARS: Final = Bound(1, 10)
+"""Years planned: further ahead, the grades the plan rests on are guesses."""
+START_YEAR: Final = Bound(2000, 2100)
+"""The plan's first year: the catalogue's price years are bounded the same way."""
+TOP_N: Final = Bound(1, 1000)
+"""N of the probability of being in the top N: more than any city's number of schools."""
+
+
+def _weight(default: float, pillar: str) -> Any:
+    return Field(
+        default,
+        ge=WEIGHT.low,
+        le=WEIGHT.high,
+        allow_inf_nan=False,
+        description=f"Weight of the {pillar} pillar ({WEIGHT.low:g}-{WEIGHT.high:g}).",
+    )
+
+
 class RankingParams(Schema):
-    condition: float = Field(0.5, description="Weight of the condition pillar (>= 0).")
-    experience: float = Field(0.25, description="Weight of the experience pillar (>= 0).")
-    equity: float = Field(0.25, description="Weight of the equity pillar (>= 0).")
+    condition: float = _weight(0.5, "condition")
+    experience: float = _weight(0.25, "experience")
+    equity: float = _weight(0.25, "equity")
     method: Literal["weighted_sum", "topsis"] = Field("weighted_sum")
     district: str | None = Field(None, description="District or city-area code.")
     school_form: SchoolForm | None = None
-    top_n: int = Field(10, ge=1, le=1000, description="N of the probability of top N.")
+    top_n: int = Field(
+        10, ge=TOP_N.low, le=TOP_N.high, description="N of the probability of top N."
+    )
 
 
 class DefectOut(Schema):
@@ -61,13 +100,26 @@ class RankingOut(Schema):
 
 
 class PlanParams(Schema):
-    budget: float = Field(gt=0, description="Budget per year in SEK (the catalogue's price year).")
-    years: int = Field(5, ge=1, le=10)
-    alpha: float = Field(1.0, ge=0, description="How strongly equity need scales benefit.")
-    start_year: int | None = Field(None, ge=2000, le=2100, description="Default: next year.")
-    condition: float = 0.5
-    experience: float = 0.25
-    equity: float = 0.25
+    budget: float = Field(
+        ge=BUDGET.low,
+        le=BUDGET.high,
+        allow_inf_nan=False,
+        description="Budget per year in SEK (the catalogue's price year).",
+    )
+    years: int = Field(5, ge=YEARS.low, le=YEARS.high)
+    alpha: float = Field(
+        1.0,
+        ge=ALPHA.low,
+        le=ALPHA.high,
+        allow_inf_nan=False,
+        description="How strongly equity need scales benefit.",
+    )
+    start_year: int | None = Field(
+        None, ge=START_YEAR.low, le=START_YEAR.high, description="Default: next year."
+    )
+    condition: float = _weight(0.5, "condition")
+    experience: float = _weight(0.25, "experience")
+    equity: float = _weight(0.25, "equity")
     district: str | None = None
     school_form: SchoolForm | None = None
 

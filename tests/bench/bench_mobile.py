@@ -86,9 +86,10 @@ def _fill_store(
     factory = init_store(path)
     uuids = []
     with factory.begin() as session:
-        codes = [
-            e.code for e in session.query(CatalogueElement).order_by(CatalogueElement.position)
-        ]
+        elements = session.query(CatalogueElement).order_by(CatalogueElement.position).all()
+        codes = [e.code for e in elements]
+        # A lump-sum element is the whole site: its quantity is 1, never 12.
+        lump_sums = {e.code for e in elements if e.unit == "site"}
         for n in range(n_inspections):
             inspection = Inspection(
                 uuid=str(uuidlib.uuid4()),
@@ -111,7 +112,7 @@ def _fill_store(
                     location="",
                     grade="ABCD"[(n + k) % 4],
                     note="Bench",
-                    quantity=12.0,
+                    quantity=1.0 if code in lump_sums else 12.0,
                     observed_at=T0 + timedelta(hours=3 * n, minutes=k),
                     lat=57.7,
                     lon=11.9,

@@ -16,7 +16,10 @@ BATCH = 200
 T0 = datetime(2026, 9, 1, 8, tzinfo=UTC)
 
 
-def _records(site_code: str, version: str, codes: list[str]) -> list[dict[str, Any]]:
+def _records(
+    site_code: str, version: str, codes: list[str], lump_sums: set[str]
+) -> list[dict[str, Any]]:
+    """`lump_sums` are the codes whose unit is the whole site: their quantity is 1."""
     return [
         {
             "uuid": str(uuidlib.uuid4()),
@@ -32,7 +35,7 @@ def _records(site_code: str, version: str, codes: list[str]) -> list[dict[str, A
                     "grade": "BCDA"[(n + k) % 4],
                     "urgency": None,
                     "note": "Bench",
-                    "quantity": 12.0,
+                    "quantity": 1.0 if code in lump_sums else 12.0,
                     "observed_at": (T0 + timedelta(minutes=k)).isoformat(),
                     "position": {"lat": 57.7, "lon": 11.9, "accuracy_m": 5.0},
                     "photos": [],
@@ -127,7 +130,8 @@ def run() -> list[Result]:
     _, code = enrollment_code_create(user=user)
     _, token = device_enroll(code=code, device_name="Bench")
     client = Client()
-    records = _records(site.code, catalogue.version, codes)
+    lump_sums = {e.code for e in catalogue.elements if e.unit == "site"}
+    records = _records(site.code, catalogue.version, codes, lump_sums)
     n_ratings = N_INSPECTIONS * len(codes)
 
     # The tablet encodes its batches; the server's work starts with the bytes.

@@ -15,6 +15,7 @@ from mobile.controllers.sync_status import SyncStatusController, sync_row_text
 from mobile.i18n import translator_for
 from mobile.store import Inspection, InspectionState, OutboxEntry
 from mobile.store.reference import reference_apply
+from shared.bounds import MAX_ACCURACY_M, quantity_bound
 from shared.catalogue import load_catalogue
 from shared.errors import InvalidInput
 from shared.sync import CatalogueRef, ReferenceOut, SiteRef
@@ -105,6 +106,55 @@ def test_it_refuses_bad_values_field_by_field(controller: InspectionController) 
 
     assert [d.field for d in refused.value.details] == ["urgency", "quantity"]
     assert controller.checklist(uuid).done == 0
+
+
+@pytest.mark.parametrize(
+    ("element", "quantity", "refused"),
+    [
+        ("roof", 200_000, False),
+        ("roof", 200_000.5, True),
+        ("windows_doors", 10_000, False),
+        ("windows_doors", 10_001, True),
+        ("fencing_traffic", 50_001, True),
+    ],
+)
+def test_it_refuses_a_quantity_over_its_units_bound_before_the_server_does(
+    controller: InspectionController, element: str, quantity: float, refused: bool
+) -> None:
+    uuid = controller.start("s1")
+    unit = load_catalogue().element(element).unit
+
+    if refused:
+        with pytest.raises(InvalidInput) as error:
+            controller.rate(uuid, element, grade="B", quantity=quantity)
+        assert [d.field for d in error.value.details] == ["quantity"]
+        assert error.value.details[0].message.endswith(f" {quantity_bound(unit):g} {unit}")
+        assert controller.checklist(uuid).done == 0
+    else:
+        controller.rate(uuid, element, grade="B", quantity=quantity)
+        controller.finish(uuid)  # its wire form is valid: it goes into the outbox
+        assert controller.checklist(uuid).done == 1
+
+
+@pytest.mark.parametrize(
+    ("accuracy_m", "kept"),
+    [(4.0, True), (None, True), (MAX_ACCURACY_M, True), (MAX_ACCURACY_M + 1, False)],
+)
+def test_it_leaves_out_a_position_too_vague_to_send(
+    controller: InspectionController,
+    loaded: sessionmaker[Session],
+    accuracy_m: float | None,
+    kept: bool,
+) -> None:
+    uuid = controller.start("s1")
+
+    controller.rate(uuid, "roof", grade="B", position=PositionFix(57.7, 12.0, accuracy_m))
+    controller.finish(uuid)
+
+    with loaded() as session:
+        rating = session.get_one(Inspection, uuid).ratings[0]
+        assert (rating.grade, rating.lat is not None) == ("B", kept)
+        assert session.scalars(select(OutboxEntry)).one()
 
 
 def test_it_pauses_and_resumes_the_same_draft(

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from shared.bounds import MAX_QUANTITY
 from shared.canonical import canonical_inspection, content_hash
 from shared.catalogue import load_catalogue
 from shared.grades import Grade, Urgency
@@ -214,9 +215,7 @@ def ratings(draw: st.DrawFn) -> list[dict[str, Any]]:
                 "grade": grade,
                 "urgency": urgency,
                 "note": draw(TEXT),
-                "quantity": draw(
-                    st.none() | st.integers(0, 10_000) | st.floats(0, 1e6, allow_infinity=False)
-                ),
+                "quantity": draw(st.none() | st.integers(0, 10_000) | st.floats(0, MAX_QUANTITY)),
                 "observed_at": draw(INSTANTS),
                 "position": draw(POSITIONS),
                 "photos": draw(PHOTOS),

@@ -48,7 +48,8 @@ def inspection_json(
             "grade": grade,
             "urgency": 2 if grade in {"C", "D"} else None,
             "note": f"{e.name_sv} {grade}",
-            "quantity": 10.0,
+            # A lump-sum element is the whole site (1), never ten of them.
+            "quantity": 1.0 if e.unit == "site" else 10.0,
             "observed_at": (T0 + timedelta(minutes=n)).isoformat(),
             "position": {"lat": 57.7, "lon": 11.97, "accuracy_m": 5.0},
             "photos": photos if n == 0 and photos else [],

@@ -134,6 +134,64 @@ def test_it_checks_site_catalogue_element_and_clock_on_the_server(
     assert not Inspection.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("element", "quantity", "message"),
+    [
+        # m2 has the largest bound, so the wire model itself refuses it.
+        ("roof", 200_001, "Input should be less than or equal to 200000"),
+        (
+            "fencing_traffic",
+            50_000.5,
+            "must be at most 50000 m for element 'fencing_traffic', got 50000.5",
+        ),
+        (
+            "windows_doors",
+            10_001,
+            "must be at most 10000 st for element 'windows_doors', got 10001",
+        ),
+        ("accessibility", 2, "must be at most 1 site for element 'accessibility', got 2"),
+    ],
+)
+def test_it_refuses_a_quantity_over_its_element_units_bound(
+    tablet: Tablet, site: Any, element: str, quantity: float, message: str
+) -> None:
+    over = inspection_json(site.code, n_ratings=1)
+    over["ratings"][0] |= {"element": element, "quantity": quantity}
+
+    body = tablet.push(over).json()
+
+    assert body == {
+        "results": [
+            {
+                "uuid": over["uuid"],
+                "status": "invalid",
+                "errors": [{"field": "ratings.0.quantity", "message": message}],
+                "missing_photos": [],
+            }
+        ]
+    }
+    assert not Inspection.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("element", "quantity"),
+    [
+        ("roof", 200_000),
+        ("fencing_traffic", 50_000),
+        ("windows_doors", 10_000),
+        ("accessibility", 1),
+    ],
+)
+def test_it_stores_a_quantity_at_its_element_units_bound(
+    tablet: Tablet, site: Any, element: str, quantity: float
+) -> None:
+    record = inspection_json(site.code, n_ratings=1)
+    record["ratings"][0] |= {"element": element, "quantity": quantity}
+
+    assert results(tablet.push(record)) == [(record["uuid"], "created")]
+    assert Rating.objects.get().quantity == quantity
+
+
 def test_it_judges_the_same_uuid_twice_in_one_batch_in_order(tablet: Tablet, site: Any) -> None:
     first = inspection_json(site.code, grade="B")
     second = inspection_json(site.code, uuid=first["uuid"], revision=2, grade="C")

@@ -56,6 +56,61 @@ def test_it_rejects_a_plan_it_cannot_make(planner: Client, params: dict[str, Any
     assert set(response.json()) == {"code", "message", "details"}
 
 
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"budget": "1e308"}, "budget", "less than or equal to 100000000000"),
+        ({"budget": "inf"}, "budget", "finite number"),
+        ({"budget": "-inf"}, "budget", "finite number"),
+        ({"budget": "nan"}, "budget", "finite number"),
+        ({"budget": 0.5}, "budget", "greater than or equal to 1"),
+        ({"budget": 1e6, "alpha": "1e308"}, "alpha", "less than or equal to 10"),
+        ({"budget": 1e6, "alpha": "nan"}, "alpha", "finite number"),
+        ({"budget": 1e6, "condition": "1e308"}, "condition", "less than or equal to 100"),
+        ({"budget": 1e6, "equity": "inf"}, "equity", "finite number"),
+        ({"budget": 1e6, "start_year": 2101}, "start_year", "less than or equal to 2100"),
+    ],
+)
+def test_it_names_the_parameter_out_of_its_bounds(
+    planner: Client, params: dict[str, Any], field: str, message: str
+) -> None:
+    for path in ("/api/v1/plan", "/api/v1/plan/export"):
+        response = planner.get(path, params)
+
+        assert response.status_code == 422, path
+        body = response.json()
+        assert (body["code"], body["message"]) == (
+            "invalid",
+            f"The request has invalid values: {field}.",
+        )
+        assert [d["field"] for d in body["details"]] == [field]
+        assert message in body["details"][0]["message"]
+
+
+def test_it_refuses_a_saved_plan_out_of_bounds_naming_the_field(planner: Client) -> None:
+    response = planner.post(
+        "/api/v1/plans",
+        {"name": "Orimlig", "params": {"budget": 1e12, "alpha": 11}},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 422
+    assert [d["field"] for d in response.json()["details"]] == ["params.budget", "params.alpha"]
+    assert not SavedPlan.objects.exists()
+
+
+def test_it_plans_at_the_edges_of_its_bounds(planner: Client, city: dict[str, Any]) -> None:
+    params = {"budget": 1e11, "years": 10, "alpha": 10, "condition": 100, "equity": 100}
+
+    response = planner.get("/api/v1/plan", {**params, "start_year": 2100})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert [y["year"] for y in body["years"]][:2] == [2100, 2101]
+    assert body["unfunded_safety"] == []
+    assert {i["site"] for i in body["items"]} == {"gamla"}
+
+
 def test_it_exports_the_plan_matching_the_api(planner: Client, city: dict[str, Any]) -> None:
     params = {"budget": 5_000_000, "years": 2, "start_year": 2027}
     items = planner.get("/api/v1/plan", params).json()["items"]

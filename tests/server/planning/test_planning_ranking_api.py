@@ -66,6 +66,40 @@ def test_it_rejects_unusable_weights_and_methods(planner: Client, params: dict[s
     assert set(response.json()) == {"code", "message", "details"}
 
 
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"condition": "1e308"}, "condition", "less than or equal to 100"),
+        ({"experience": "100.5"}, "experience", "less than or equal to 100"),
+        ({"equity": "inf"}, "equity", "finite number"),
+        ({"condition": "nan"}, "condition", "finite number"),
+        ({"condition": "-inf"}, "condition", "finite number"),
+        ({"top_n": 1001}, "top_n", "less than or equal to 1000"),
+    ],
+)
+def test_it_names_the_parameter_out_of_its_bounds(
+    planner: Client, city: dict[str, Any], params: dict[str, Any], field: str, message: str
+) -> None:
+    for path in ("/api/v1/ranking", "/api/v1/ranking/export"):
+        response = planner.get(path, params)
+
+        assert response.status_code == 422, path
+        body = response.json()
+        assert (body["code"], body["message"]) == (
+            "invalid",
+            f"The request has invalid values: {field}.",
+        )
+        assert [d["field"] for d in body["details"]] == [field]
+        assert message in body["details"][0]["message"]
+
+
+def test_it_ranks_at_the_edges_of_the_weights_bounds(planner: Client, city: dict[str, Any]) -> None:
+    response = planner.get("/api/v1/ranking", {"condition": 100, "experience": 0, "equity": 100})
+
+    assert response.status_code == 200
+    assert all(0 <= s["priority"] <= 100 for s in response.json()["sites"] if s["priority"])
+
+
 def test_it_ranks_with_topsis_too(planner: Client, city: dict[str, Any]) -> None:
     body = planner.get("/api/v1/ranking", {"method": "topsis"}).json()
 
