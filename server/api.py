@@ -24,8 +24,9 @@ api = NinjaAPI(
         "arrived share), which `/planning/sites` and `/planning/units` give planners; the "
         "sync endpoints take a tablet's `Authorization: Bearer <device token>`; inspection "
         "reads, the ranking and plan, survey campaigns and survey results take a planner's "
-        "or administrator's signed-in session. The survey form itself is public, at "
-        "/s/<campaign code>."
+        "or administrator's signed-in session. Photos: planners read any, a tablet those "
+        "of its inspector's assigned sites and own inspections. The survey form itself is "
+        "public, at /s/<campaign code>."
     ),
     urls_namespace="api-v1",
 )
