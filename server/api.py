@@ -19,10 +19,14 @@ api = NinjaAPI(
     description=(
         "School buildings, schoolyards and school environments. Every error answers with "
         "one JSON shape: `{code, message, details: [{field, message}]}`.\n\n"
-        "Who may call what: reference reads (sites, units, districts) are public; the sync "
-        "endpoints take a tablet's `Authorization: Bearer <device token>`; inspection and "
-        "photo reads, survey campaigns and survey results take a planner's or administrator's "
-        "signed-in session. The survey form itself is public, at /s/<campaign code>."
+        "Who may call what: reference reads (sites, units, districts) are public, without "
+        "the planning figures (replacement value, capacity, socioeconomic need, newly "
+        "arrived share), which `/planning/sites` and `/planning/units` give planners; the "
+        "sync endpoints take a tablet's `Authorization: Bearer <device token>`; inspection "
+        "reads, the ranking and plan, survey campaigns and survey results take a planner's "
+        "or administrator's signed-in session. Photos: planners read any, a tablet those "
+        "of its inspector's assigned sites and own inspections. The survey form itself is "
+        "public, at /s/<campaign code>."
     ),
     urls_namespace="api-v1",
 )

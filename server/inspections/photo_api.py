@@ -1,7 +1,8 @@
 """Photo upload and download (DESIGN section 4).
 
-Who may call: tablets (device bearer token) check and upload photos; tablets and
-signed-in planners download them.
+Who may call: tablets (device bearer token) check and upload photos; signed-in planners
+download any photo, a tablet only those of its inspector's assigned sites and own
+inspections.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Router, Status
 
 from server.accounts.auth import device_auth, planner_auth
+from server.accounts.models import Device
 from server.core.errors import ErrorOut
-from server.inspections import photos
+from server.inspections import photos, selectors
+from shared.errors import NotFound
 from shared.sync import PhotoOut
 
 router = Router(tags=["photos"])
@@ -32,7 +35,9 @@ def head_photo(request: HttpRequest, sha256: str) -> HttpResponse:
     """Whether the server has the photo: 200 stored, 404 not (no body either way).
 
     Who may call: an enrolled tablet. A photo whose file was lost counts as not stored,
-    so the tablet sends it again.
+    so the tablet sends it again. Any tablet may ask about any hash: the answer is worth
+    nothing without the hash, and the hash (SHA-256 of the bytes) is known only to whoever
+    already has the photo; PUT answers 200 or 201 the same way.
     """
     return HttpResponse(status=200 if photos.photo_exists(sha256=sha256) else 404)
 
@@ -87,9 +92,17 @@ def put_photo(request: HttpRequest, sha256: str) -> Status[PhotoOut]:
 def get_photo(request: HttpRequest, sha256: str) -> Any:
     """Download a photo's bytes, cacheable for a year (they never change).
 
-    Who may call: an enrolled tablet (to compare with earlier inspections) or a signed-in
-    planner or administrator (403 for other signed-in users).
+    Who may call: a signed-in planner or administrator, any photo (403 for other
+    signed-in users); an enrolled tablet, photos that a rating of a site assigned to its
+    inspector, or of its inspector's own inspection, names. Other photos answer 404 as if
+    not stored, so a tablet learns nothing of them; that includes a photo the tablet has
+    just uploaded until a rating of its inspector names it (photos keep no uploader).
     """
+    caller = request.auth  # type: ignore[attr-defined]
+    if isinstance(caller, Device) and not selectors.photo_visible_to_inspector(
+        sha256=sha256, inspector=caller.user
+    ):
+        raise NotFound(f"No photo with SHA-256 {sha256}.")  # as photo_open words it
     photo, file = photos.photo_open(sha256=sha256)
     response = FileResponse(file, content_type=photo.content_type)
     response["Cache-Control"] = _CACHE_CONTROL

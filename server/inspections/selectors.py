@@ -1,15 +1,21 @@
-"""Reads of inspections: the newest observations ranking uses, and planners' views."""
+"""Reads of inspections: the newest observations ranking uses, planners' views, and
+which photos a tablet may read."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from typing import Final
 
+from django.contrib.auth.models import User
 from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from server.inspections.models import Inspection, Rating
+from server.inspections.models import Assignment, Inspection, Rating
 from server.schools.models import Site
 from shared.errors import NotFound
+
+_SHA256_HEX: Final = re.compile(r"[0-9a-f]{64}")
 
 
 def latest_ratings(*, site_ids: Iterable[int] | None = None) -> QuerySet[Rating]:
@@ -52,3 +58,27 @@ def inspection_get(*, uuid: str) -> Inspection:
     if row is None:
         raise NotFound(f"There is no inspection with UUID '{uuid}'.")
     return row
+
+
+def photo_visible_to_inspector(*, sha256: str, inspector: User) -> bool:
+    """Whether a rating that names the photo is of a site assigned to the inspector, or
+    of one of the inspector's own inspections. One query.
+
+    A photo no rating names yet is not visible: photos are stored by content alone, with
+    no uploader, so the server cannot tell whose it is until a rating of theirs names it.
+    """
+    if not _SHA256_HEX.fullmatch(sha256):
+        return False
+    # Django has no JSON containment on SQLite, so match the quoted hash in the list's
+    # JSON text (the same on PostgreSQL's jsonb::text): exact, since every element is a
+    # 64-hex hash between quotes and the hash was checked to be one.
+    naming = Rating.objects.filter(photos__icontains=f'"{sha256}"').values("pk")
+    # Two branches in one UNION ALL rather than one OR, so that each is driven by an index
+    # (ratings by site; ratings by inspection) and only their few rows are matched.
+    of_assigned_sites = naming.filter(
+        site_id__in=Assignment.objects.filter(inspector=inspector).values("site_id")
+    )
+    of_own_inspections = naming.filter(
+        inspection_id__in=Inspection.objects.filter(inspector=inspector).values("pk")
+    )
+    return of_assigned_sites.union(of_own_inspections, all=True).exists()

@@ -1,4 +1,9 @@
-"""Ranking and action plan. Who may call: signed-in planners and administrators."""
+"""Ranking, action plan, and sites and units with their planning figures.
+
+Who may call: signed-in planners and administrators. The planning figures (a site's
+replacement value; a unit's capacity, socioeconomic need and newly arrived share) are
+read here only; /sites and /units show everyone the rest (DESIGN section 8).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from ninja import Query, Router, Status
 from server.accounts.auth import planner_auth
 from server.core.errors import ErrorOut
 from server.core.exports import to_csv, to_xlsx
+from server.core.pagination import paginate
 from server.planning import services
 from server.planning.popup import site_popup_html
 from server.planning.schemas import (
@@ -22,10 +28,17 @@ from server.planning.schemas import (
     SavedPlanDetailOut,
     SavedPlanOut,
     SavePlanIn,
+    SitePlanningDetailOut,
+    SitePlanningPage,
+    UnitPlanningOut,
+    UnitPlanningPage,
 )
+from server.schools import selectors as schools
+from server.schools.schemas import SiteFilters, UnitFilters
 
 router = Router(tags=["planning"], auth=planner_auth)
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
+READ_ERRORS: dict[int, Any] = {404: ErrorOut, **ERRORS}
 FILE_TYPES = {
     "csv": ("text/csv; charset=utf-8", "csv"),
     "csv-comma": ("text/csv; charset=utf-8", "csv"),
@@ -180,3 +193,37 @@ def compare_plans(request: HttpRequest, a: int, b: int) -> Any:
 def get_saved_plan(request: HttpRequest, plan_id: int) -> Any:
     """One saved plan with its result."""
     return services.saved_plan_get(plan_id=plan_id)
+
+
+@router.get("/planning/sites", response={200: SitePlanningPage, **READ_ERRORS})
+def list_planning_sites(request: HttpRequest, filters: Query[SiteFilters]) -> dict[str, Any]:
+    """Sites as /sites lists them (same filters and pages), with their replacement value."""
+    qs = schools.site_list(
+        district=filters.district,
+        school_form=filters.school_form,
+        q=filters.q,
+        include_removed=filters.include_removed,
+    )
+    return paginate(qs, page=filters.page, page_size=filters.page_size)
+
+
+@router.get("/planning/sites/{code}", response={200: SitePlanningDetailOut, **READ_ERRORS})
+def get_planning_site(request: HttpRequest, code: str) -> Any:
+    """One site with its replacement value and the school units on it."""
+    return schools.site_get(code=code)
+
+
+@router.get("/planning/units", response={200: UnitPlanningPage, **READ_ERRORS})
+def list_planning_units(request: HttpRequest, filters: Query[UnitFilters]) -> dict[str, Any]:
+    """School units as /units lists them (same filters and pages), with capacity,
+    socioeconomic need and newly arrived share."""
+    qs = schools.unit_list(
+        site=filters.site, district=filters.district, school_form=filters.school_form, q=filters.q
+    )
+    return paginate(qs, page=filters.page, page_size=filters.page_size)
+
+
+@router.get("/planning/units/{code}", response={200: UnitPlanningOut, **READ_ERRORS})
+def get_planning_unit(request: HttpRequest, code: str) -> Any:
+    """One school unit with capacity, socioeconomic need and newly arrived share."""
+    return schools.unit_get(code=code)

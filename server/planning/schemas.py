@@ -1,4 +1,4 @@
-"""API schemas of the ranking and the plan."""
+"""API schemas of the ranking, the plan, and sites and units with their planning figures."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any, Final, Literal
 
 from ninja import Field, Schema
 
-from server.schools.schemas import SchoolForm
+from server.core.pagination import PageMeta
+from server.schools.schemas import SchoolForm, SiteOut, UnitBriefOut, UnitOut
 
 
 @dataclass(frozen=True)
@@ -167,3 +168,36 @@ class PlanComparisonOut(Schema):
     years: list[dict[str, Any]] = Field(description="Spent and benefit per year, side by side.")
     only_in_a: list[dict[str, Any]]
     only_in_b: list[dict[str, Any]]
+
+
+class SitePlanningOut(SiteOut):
+    """A site as /sites shows it, with its replacement value (for the condition index)."""
+
+    replacement_value_sek: int | None
+
+
+class SitePlanningDetailOut(SitePlanningOut):
+    units: list[UnitBriefOut]
+
+    @staticmethod
+    def resolve_units(obj: Any) -> list[Any]:
+        return list(obj.units.all())
+
+
+class SitePlanningPage(PageMeta):
+    results: list[SitePlanningOut]
+
+
+class UnitPlanningOut(UnitOut):
+    """A unit as /units shows it, with the equity inputs and its capacity."""
+
+    capacity: int | None
+    socioeconomic_need: float | None = Field(description="0 (least) to 100 (highest need).")
+    newly_arrived_share: float | None = Field(description="0 to 1.")
+    need_synthetic: bool = Field(
+        description="True when need and newly arrived share are generated demo values."
+    )
+
+
+class UnitPlanningPage(PageMeta):
+    results: list[UnitPlanningOut]

@@ -1,4 +1,9 @@
-"""Read endpoints for districts, sites and school units. Who may call: anyone (public data)."""
+"""Read endpoints for districts, sites and school units.
+
+Who may call: anyone (public data: names, forms, years, pupils, districts, positions and
+building facts). The planning figures are for planners, at /planning/sites and
+/planning/units (server.planning.api).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,10 @@
-"""API schemas for districts, sites and school units."""
+"""API schemas for districts, sites and school units.
+
+The public shapes (`SiteOut`, `UnitOut`) carry names, forms, years, pupils, districts,
+positions and building facts. Planning figures, a site's replacement value and a unit's
+capacity, socioeconomic need and newly arrived share, are only in the `*PlanningOut`
+shapes of `server.planning.schemas`, which only planners read (DESIGN section 8).
+"""
 
 from __future__ import annotations
 
@@ -72,9 +78,9 @@ class SiteOut(Schema):
     floor_area_m2: float | None
     yard_area_m2: float | None
     year_built: int | None
-    replacement_value_sek: int | None
     attributes_synthetic: bool = Field(
-        description="True when floor and yard area, year built and value are generated demo values."
+        description="True when floor and yard area, year built (and, for planners, the "
+        "replacement value) are generated demo values."
     )
     removed: bool
 
@@ -117,15 +123,9 @@ class UnitFilters(PageParams):
 class UnitOut(UnitBriefOut):
     year_from: int = Field(description="First school year; F is 0.")
     year_to: int
-    capacity: int | None
     site: str = Field(description="Site code.")
     site_name: str
     district: str
-    socioeconomic_need: float | None = Field(description="0 (least) to 100 (highest need).")
-    newly_arrived_share: float | None = Field(description="0 to 1.")
-    need_synthetic: bool = Field(
-        description="True when need and newly arrived share are generated demo values."
-    )
 
     @staticmethod
     def resolve_site(obj: Any) -> str:

@@ -1,11 +1,21 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from server.schools.models import Site
+from tests.server.accounts.accounts_factories import sign_in_as
 from tests.server.factories import make_city_area, make_district, make_site, make_unit
 
 pytestmark = pytest.mark.django_db
+
+# A planning figure, for planners only; floor and yard area are public facts.
+PLANNER_FIELDS = {"replacement_value_sek"}
+PUBLIC_URLS = ["/api/v1/sites", "/api/v1/sites/bergsjoskolan"]
+PLANNER_URLS = ["/api/v1/planning/sites", "/api/v1/planning/sites/bergsjoskolan"]
 
 
 def test_it_lists_sites_with_pupils_of_all_units(client: Client) -> None:
@@ -37,7 +47,6 @@ def test_it_lists_sites_with_pupils_of_all_units(client: Client) -> None:
                 "floor_area_m2": 4000.0,
                 "yard_area_m2": 9000.0,
                 "year_built": 1968,
-                "replacement_value_sek": 150_000_000,
                 "attributes_synthetic": False,
                 "removed": False,
             }
@@ -71,8 +80,6 @@ def test_it_filters_sites_by_school_form_and_name(client: Client) -> None:
 
 
 def test_it_hides_removed_sites_unless_asked(client: Client) -> None:
-    from django.utils import timezone
-
     kept, removed = make_site(), make_site(removed_at=timezone.now())
 
     default = client.get("/api/v1/sites").json()
@@ -180,3 +187,112 @@ def test_it_answers_404_for_a_page_past_the_last(client: Client) -> None:
         "message": "Page 4 does not exist: there is 1 page of 50 items.",
         "details": [{"field": "page", "message": "must be between 1 and 1"}],
     }
+
+
+@pytest.fixture
+def bergsjoskolan() -> Site:
+    site = make_site(code="bergsjoskolan", name="Bergsjöskolan", replacement_value_sek=95_000_000)
+    make_unit(site=site, code="12345678", name="Bergsjöskolan F-6", pupils=300)
+    return site
+
+
+def public_json(site: Site) -> dict[str, Any]:
+    return {
+        "code": "bergsjoskolan",
+        "name": "Bergsjöskolan",
+        "district": site.district.code,
+        "district_name": site.district.name,
+        "city_area": None,
+        "lat": site.lat,
+        "lon": site.lon,
+        "pupils": 300,
+        "unit_count": 1,
+        "floor_area_m2": 4000.0,
+        "yard_area_m2": 9000.0,
+        "year_built": 1968,
+        "attributes_synthetic": False,
+        "removed": False,
+    }
+
+
+def item(response: Any) -> dict[str, Any]:
+    """The one site of a list answer, or the detail answer without its units."""
+    body = response.json()
+    if "results" in body:
+        [only] = body["results"]
+        return dict(only)
+    assert [u["code"] for u in body["units"]] == ["12345678"]
+    return {key: value for key, value in body.items() if key != "units"}
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+@pytest.mark.parametrize("role", ["anonymous", "inspector", "no role", "planner"])
+def test_it_keeps_the_replacement_value_out_of_public_reads(
+    client: Client, bergsjoskolan: Site, url: str, role: str
+) -> None:
+    sign_in_as(client, role)
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert item(response) == public_json(bergsjoskolan)
+    assert not PLANNER_FIELDS & set(item(response))
+
+
+@pytest.mark.parametrize("url", PLANNER_URLS)
+@pytest.mark.parametrize("role", ["planner", "administrator"])
+def test_it_gives_planners_the_replacement_value(
+    client: Client, bergsjoskolan: Site, url: str, role: str
+) -> None:
+    sign_in_as(client, role)
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert item(response) == {**public_json(bergsjoskolan), "replacement_value_sek": 95_000_000}
+
+
+@pytest.mark.parametrize("url", PLANNER_URLS)
+@pytest.mark.parametrize(
+    ("role", "status", "code"),
+    [
+        ("anonymous", 401, "unauthorized"),
+        ("inspector", 403, "forbidden"),
+        ("no role", 403, "forbidden"),
+    ],
+)
+def test_it_refuses_the_planner_reads_to_everyone_else(
+    client: Client, bergsjoskolan: Site, url: str, role: str, status: int, code: str
+) -> None:
+    sign_in_as(client, role)
+
+    response = client.get(url)
+
+    assert response.status_code == status
+    assert response.json()["code"] == code
+    assert set(response.json()) == {"code", "message", "details"}
+
+
+@pytest.mark.parametrize(
+    ("params", "codes"),
+    [({}, ["kept"]), ({"include_removed": "true"}, ["kept", "removed"])],
+)
+def test_it_filters_the_planner_list_like_the_public_one(
+    client: Client, params: dict[str, str], codes: list[str]
+) -> None:
+    make_site(code="kept", name="A")
+    make_site(code="removed", name="B", removed_at=timezone.now())
+    sign_in_as(client, "planner")
+
+    response = client.get("/api/v1/planning/sites", params)
+
+    assert [s["code"] for s in response.json()["results"]] == codes
+
+
+def test_it_answers_404_to_a_planner_for_an_unknown_site(client: Client) -> None:
+    sign_in_as(client, "planner")
+
+    response = client.get("/api/v1/planning/sites/no-such-school")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"

@@ -6,6 +6,7 @@ from itertools import count
 from typing import Any
 
 from django.contrib.auth.models import Group, User
+from django.test import Client
 
 from server.accounts.models import Device, EnrollmentCode
 from server.accounts.services import device_enroll, enrollment_code_create
@@ -39,3 +40,18 @@ def make_code(*, user: User | None = None, **kwargs: Any) -> tuple[EnrollmentCod
 def make_device(*, user: User | None = None, name: str = "Platta 1") -> tuple[Device, str]:
     _, code = make_code(user=user)
     return device_enroll(code=code, device_name=name)
+
+
+def sign_in_as(client: Client, role: str) -> User | None:
+    """Sign `client` in as a new user in `role`: anonymous (nobody), no role, inspector,
+    planner or administrator (a superuser)."""
+    user = {
+        "anonymous": lambda: None,
+        "no role": make_user,
+        "inspector": make_inspector,
+        "planner": make_planner,
+        "administrator": lambda: make_user(is_superuser=True),
+    }[role]()
+    if user is not None:
+        client.force_login(user)
+    return user

@@ -4,11 +4,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from pytest_django import DjangoAssertNumQueries
 
-from server.inspections.selectors import latest_ratings
+from server.inspections.models import Assignment
+from server.inspections.selectors import latest_ratings, photo_visible_to_inspector
 from server.inspections.services import Source, inspections_push
 from tests.server.factories import make_site
-from tests.server.inspections.conftest import T0, inspection_json
+from tests.server.inspections.conftest import T0, inspection_json, make_inspector
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +54,37 @@ def test_it_treats_each_location_of_an_element_apart(inspector: Any) -> None:
     rows = sorted(latest_ratings(site_ids=[site.id]).values_list("location", "grade"))
 
     assert rows == [("", "A"), ("Hus B", "C")]
+
+
+A, B, C, D = ("a" * 64, "b" * 64, "c" * 64, "d" * 64)
+
+
+@pytest.mark.parametrize(
+    ("sha256", "visible"),
+    [
+        (A, True),  # first of two in a rating of another inspector on an assigned site
+        (B, True),  # second of the two
+        (C, True),  # named by the inspector's own inspection of a site not assigned
+        (D, False),  # named only by another inspector's inspection elsewhere
+        ("e" * 64, False),  # named by no rating
+        (A.upper(), False),  # hashes are lowercase
+        (A[:63], False),  # part of a hash
+        ("%", False),  # a LIKE wildcard
+    ],
+)
+def test_it_sees_photos_of_assigned_sites_and_own_inspections_in_one_query(
+    inspector: Any,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+    sha256: str,
+    visible: bool,
+) -> None:
+    other = make_inspector("bo")
+    assigned, elsewhere = make_site(), make_site()
+    Assignment.objects.create(inspector=inspector, site=assigned)
+    Assignment.objects.create(inspector=other, site=elsewhere)
+    push(other, inspection_json(assigned.code, n_ratings=1, photos=[A, B]))
+    push(inspector, inspection_json(elsewhere.code, n_ratings=1, photos=[C]))
+    push(other, inspection_json(elsewhere.code, n_ratings=1, photos=[D]))
+
+    with django_assert_max_num_queries(1):
+        assert photo_visible_to_inspector(sha256=sha256, inspector=inspector) is visible
