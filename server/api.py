@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from server.accounts.api import router as accounts_router
 from server.campaigns.api import router as campaigns_router
 from server.core.errors import install_error_handlers
+from server.core.renderers import StrictJSONRenderer
 from server.inspections.photo_api import router as photo_router
 from server.inspections.read_api import router as inspection_read_router
 from server.inspections.sync_api import router as sync_router
@@ -29,6 +30,7 @@ api = NinjaAPI(
         "public, at /s/<campaign code>."
     ),
     urls_namespace="api-v1",
+    renderer=StrictJSONRenderer(),
 )
 install_error_handlers(api)
 api.add_router("/", schools_router)

@@ -38,6 +38,26 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _strict_json_answers() -> Any:
+    """Every JSON answer any test gets through Django's test client is parsed strictly:
+    a body with NaN or Infinity fails the test that asked for it."""
+    from django.test import client as test_client
+
+    from tests.strict_json import check_response
+
+    original = test_client.Client.request
+
+    def request(self: Any, **kwargs: Any) -> Any:
+        response = original(self, **kwargs)
+        check_response(response)
+        return response
+
+    test_client.Client.request = request  # type: ignore[method-assign]
+    yield
+    test_client.Client.request = original  # type: ignore[method-assign]
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Any:
     """Rate limits count in Django's cache: each test starts with none spent."""

@@ -89,6 +89,28 @@ def _index_names(lang: str) -> dict[str, str]:
     return names
 
 
+def implausible_labels(flags: Any) -> list[str]:
+    """The values a ranking row left out, named as a planner knows them."""
+    facts = {
+        "replacement_value_sek": _("återanskaffningsvärde"),
+        "yard_area_m2": _("skolgårdsyta"),
+        "pupils": _("elevantal"),
+        "socioeconomic_need": _("socioekonomiskt behov"),
+        "newly_arrived_share": _("andel nyanlända"),
+    }
+    labels = []
+    for flag in flags if isinstance(flags, list) else []:
+        code = str(flag)
+        if code.startswith("ratings."):
+            labels.append(
+                _("mängd eller kostnad för %(element)s")
+                % {"element": element_name(code.removeprefix("ratings."))}
+            )
+        else:
+            labels.append(str(facts.get(code, code)))
+    return labels
+
+
 def pillar_values(row: Any) -> list[tuple[str, float | None]]:
     """The three pillars of a ranking row as (label, value); None where a site lacks one."""
     if row is None:

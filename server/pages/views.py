@@ -23,7 +23,12 @@ from server.pages.forms import PlanForm, RankingForm, SavePlanForm
 from server.pages.map_handoff import map_leave, map_take
 from server.pages.plan_page import PlanView, plan_compute_from, plan_view
 from server.pages.selectors import overview_get
-from server.pages.site_page import pillar_values, plan_items_for_site, site_page_get
+from server.pages.site_page import (
+    implausible_labels,
+    pillar_values,
+    plan_items_for_site,
+    site_page_get,
+)
 from server.planning import services
 from server.planning.models import SavedPlan
 from server.planning.ranking import Weights
@@ -145,6 +150,7 @@ def site_page(request: HttpRequest, code: str) -> HttpResponse:
             "site": page.site,
             "rank": row,
             "pillars": pillar_values(row),
+            "implausible": implausible_labels(None if row is None else row["implausible"]),
             "schools": len(ranking.frame),
             "history_chart": mark_safe(chart),  # built from numbers and escaped labels
             "saved_plan": saved,

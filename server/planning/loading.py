@@ -10,6 +10,7 @@ from django.db.models import F, Q
 
 from server.campaigns.selectors import scored_results
 from server.inspections.selectors import latest_ratings
+from server.planning.plausibility import screen_sites
 from server.schools.models import SchoolUnit, Site
 
 SITE_COLUMNS = [
@@ -29,7 +30,10 @@ SITE_COLUMNS = [
 
 
 def load_sites(*, district: str | None = None, school_form: str | None = None) -> pd.DataFrame:
-    """One row per active site; need and newly arrived share are pupil-weighted over units."""
+    """One row per active site; need and newly arrived share are pupil-weighted over units.
+
+    Column `implausible` names the facts left out (NaN) because they are out of range.
+    """
     sites = Site.objects.filter(removed_at__isnull=True)
     if district:
         sites = sites.filter(Q(district__code=district) | Q(district__parent__code=district))
@@ -65,7 +69,8 @@ def load_sites(*, district: str | None = None, school_form: str | None = None) -
     need_synthetic = frame["need_synthetic"].astype("boolean").fillna(False).astype(bool)
     frame["synthetic"] = frame["attributes_synthetic"].astype(bool) | need_synthetic
     frame = frame.rename(columns={"district_name": "district", "city_area_code": "city_area"})
-    return frame.set_index("code").sort_index()[["id", *SITE_COLUMNS]]
+    # Implausible facts (a replacement value of 0 kr, 1e308 m² of yard) are left out, named.
+    return screen_sites(frame.set_index("code").sort_index()[["id", *SITE_COLUMNS]])
 
 
 def _pupil_weighted(units: pd.DataFrame) -> pd.DataFrame:

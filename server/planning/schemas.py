@@ -85,6 +85,10 @@ class RankedSiteOut(Schema):
     inspected: bool
     has_survey: bool
     missing: list[str] = Field(description="Pillars without data (not counted as zero need).")
+    implausible: list[str] = Field(
+        description="Stored values left out because they are out of range (e.g. "
+        "`replacement_value_sek`, `ratings.roof`): fix them in the admin or the next inspection."
+    )
     top_defects: list[DefectOut]
     pupils: float | None
     lat: float

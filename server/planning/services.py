@@ -12,6 +12,7 @@ from server.planning import loading
 from server.planning.equity import equity_report
 from server.planning.models import SavedPlan
 from server.planning.plan import PlanResult, PlanSettings, plan
+from server.planning.plausibility import FLAGS_COLUMN, screen_ratings
 from server.planning.ranking import Method, Weights, rank, stability
 from shared.catalogue import load_catalogue
 from shared.errors import ErrorDetail, InvalidInput, NotFound
@@ -49,9 +50,15 @@ def ranking_compute(
     rank interval as the weights vary."""
     sites = loading.load_sites(district=district, school_form=school_form)
     site_ids = sites["id"].tolist()
-    ratings = loading.load_ratings(site_ids=site_ids)
-    experience = loading.load_experience(site_ids=site_ids)
     catalogue = load_catalogue()
+    ratings, rating_flags = screen_ratings(
+        loading.load_ratings(site_ids=site_ids),
+        units={e.code: e.unit for e in catalogue.elements},
+        top_rates={
+            e.code: max(e.repair_rate.for_grade(g) for g in "ABCD") for e in catalogue.elements
+        },
+    )
+    experience = loading.load_experience(site_ids=site_ids)
     ranked = rank(
         sites,
         ratings,
@@ -62,7 +69,9 @@ def ranking_compute(
     )
     if len(ranked) and draws:
         ranked = ranked.join(stability(ranked, weights, draws=draws, top_n=min(top_n, len(ranked))))
+    flags = sites[FLAGS_COLUMN] + sites.index.to_series().map(lambda c: rating_flags.get(c, []))
     ranked = ranked.join(sites[["lat", "lon", "city_area", "synthetic", "socioeconomic_need"]])
+    ranked[FLAGS_COLUMN] = flags.reindex(ranked.index)
     data_date = ratings["observed_at"].max() if len(ratings) else None
     return Ranking(
         frame=ranked,
@@ -90,6 +99,7 @@ def ranking_records(frame: pd.DataFrame) -> list[dict[str, object]]:
             {"element": e, "location": loc, "grade": g} for e, loc, g in row["top_defects"]
         ]
         record["missing"] = list(row["missing"])
+        record[FLAGS_COLUMN] = list(row[FLAGS_COLUMN])
         rows.append(record)
     return rows
 
