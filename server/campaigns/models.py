@@ -2,10 +2,56 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from server.schools.models import SchoolUnit
+
+
+def local_today(now: datetime | None = None) -> date:
+    """The date in Europe/Stockholm (settings.TIME_ZONE) at `now`, by default the present."""
+    return timezone.localdate(now) if now is not None else timezone.localdate()
+
+
+def campaign_opened(campaign: Campaign, now: datetime | None = None) -> bool:
+    """True from 00:00 Stockholm time on the campaign's opens_on."""
+    return campaign.opens_on <= local_today(now)
+
+
+def campaign_closed(campaign: Campaign, now: datetime | None = None) -> bool:
+    """True from 00:00 Stockholm time on the day after closes_on: from then on its answers
+    are final and count in results; before, they reach nothing but counts."""
+    return local_today(now) > campaign.closes_on
+
+
+def campaign_is_open(campaign: Campaign, now: datetime | None = None) -> bool:
+    """Takes answers: opened and not closed."""
+    return campaign_opened(campaign, now) and not campaign_closed(campaign, now)
+
+
+def closed_campaigns(
+    queryset: models.QuerySet[Campaign] | None = None, *, now: datetime | None = None
+) -> models.QuerySet[Campaign]:
+    """The campaigns `campaign_closed` is true for, as a filter in SQL."""
+    rows = Campaign.objects.all() if queryset is None else queryset
+    return rows.filter(closes_on__lt=local_today(now))
+
+
+def latest_closed_campaigns(*, now: datetime | None = None) -> models.QuerySet[Campaign]:
+    """Per unit and respondent group, the closed campaign that closed last (the higher id
+    on a tie): the one campaign whose answers make the group's result."""
+    closed = closed_campaigns(now=now).order_by()
+    later = closed.filter(
+        unit=OuterRef("unit"), respondent_group=OuterRef("respondent_group")
+    ).filter(
+        Q(closes_on__gt=OuterRef("closes_on"))
+        | Q(closes_on=OuterRef("closes_on"), id__gt=OuterRef("id"))
+    )
+    return closed.filter(~Exists(later))
 
 
 class Campaign(models.Model):

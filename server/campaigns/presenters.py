@@ -6,8 +6,8 @@ from typing import Any
 
 from django.urls import reverse
 
-from server.campaigns import poster, services
-from server.campaigns.models import Campaign
+from server.campaigns import poster
+from server.campaigns.models import Campaign, campaign_is_open
 
 
 def campaign_out(campaign: Campaign) -> dict[str, Any]:
@@ -29,7 +29,7 @@ def campaign_out(campaign: Campaign) -> dict[str, Any]:
         "years": campaign.years,
         "opens_on": campaign.opens_on,
         "closes_on": campaign.closes_on,
-        "is_open": services.campaign_is_open(campaign),
+        "is_open": campaign_is_open(campaign),
         "responses": responses,
         "respondent_codes": codes,
         "respondent_codes_unused": unused,

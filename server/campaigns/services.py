@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from server.campaigns import codes
-from server.campaigns.models import Answer, Campaign, RespondentCode, Response
+from server.campaigns.models import (
+    Answer,
+    Campaign,
+    RespondentCode,
+    Response,
+    campaign_is_open,
+    local_today,
+)
 from server.schools.models import SchoolUnit
 from shared.errors import AppError, Conflict, ErrorDetail, InvalidInput, NotFound
 from surveys.questionnaire import ANSWER_VALUES, QuestionnaireError, load_questionnaire
@@ -31,15 +37,6 @@ class CodeUsed(Conflict):
 
 class CodeInvalid(InvalidInput):
     code = "code_invalid"
-
-
-def today() -> date:
-    return timezone.localdate()
-
-
-def campaign_is_open(campaign: Campaign, *, on: date | None = None) -> bool:
-    day = on or today()
-    return campaign.opens_on <= day <= campaign.closes_on
 
 
 def questionnaire_for(*, unit: SchoolUnit, respondent_group: str) -> str:
@@ -172,7 +169,7 @@ def response_submit(
     answers: Mapping[str, int | None],
     language: str,
     respondent_code: str = "",
-    on: date | None = None,
+    now: datetime | None = None,
 ) -> Response:
     """Store one anonymous response: its answers, its language and the day, nothing else.
 
@@ -180,8 +177,7 @@ def response_submit(
     spent in the same transaction (a conditional UPDATE, so two phones with one code
     cannot both get in).
     """
-    day = on or today()
-    if not campaign_is_open(campaign, on=day):
+    if not campaign_is_open(campaign, now):
         raise CampaignClosed("Enkäten tar inte emot svar / the survey is closed.")
     checked = answers_check(campaign=campaign, answers=answers)
     index_of = load_questionnaire(campaign.questionnaire).item_index()
@@ -197,7 +193,7 @@ def response_submit(
             if known.filter(used=False).update(used=True) != 1:
                 raise CodeUsed("Koden har redan använts / the code has been used.")
         response = Response.objects.create(
-            campaign=campaign, submitted_on=day, language=language[:8]
+            campaign=campaign, submitted_on=local_today(now), language=language[:8]
         )
         try:
             Answer.objects.bulk_create(

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from server.campaigns import codes, services, survey_form
-from server.campaigns.models import Campaign, RespondentCode
+from server.campaigns.models import Campaign, RespondentCode, campaign_is_open
 from server.campaigns.ratelimit import seconds_to_next_window, submission_allowed
 from shared.errors import NotFound
 from surveys.questionnaire import Questionnaire, load_questionnaire, localize
@@ -124,7 +124,7 @@ def survey(request: HttpRequest, code: str) -> HttpResponse:
     lang = _language(request, questionnaire)
     if campaign.code != code:
         return redirect(reverse("survey", args=[campaign.code]))
-    if not services.campaign_is_open(campaign):
+    if not campaign_is_open(campaign):
         return _notice(
             request,
             questionnaire,
