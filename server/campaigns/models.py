@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from server.schools.models import SchoolUnit
+
+FIXED_ONCE_OPEN = ("opens_on", "closes_on", "unit", "respondent_group")
+"""What a campaign cannot change once it has opened: moving its close date or its group
+would let someone pick the moment its answers are published (DESIGN section 5)."""
+FIXED_MESSAGE = (
+    "Enkäten har öppnat: start- och slutdatum, skolenhet och svarsgrupp kan inte ändras. "
+    "/ The campaign has opened: its dates, unit and group are fixed."
+)
 
 
 def local_today(now: datetime | None = None) -> date:
@@ -84,6 +94,39 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} – {self.get_respondent_group_display()} ({self.opens_on:%Y})"
+
+    def fixed_fields_changed(self, now: datetime | None = None) -> list[str]:
+        """The `FIXED_ONCE_OPEN` fields this instance changes although the stored campaign
+        has opened; empty for a new campaign or one not yet open."""
+        if self.pk is None:
+            return []
+        columns = [self._meta.get_field(name).attname for name in FIXED_ONCE_OPEN]
+        stored = type(self).objects.filter(pk=self.pk).values(*columns).first()
+        if stored is None or stored["opens_on"] > local_today(now):
+            return []
+        return [
+            name
+            for name, column in zip(FIXED_ONCE_OPEN, columns, strict=True)
+            if getattr(self, column) != stored[column]
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        changed = self.fixed_fields_changed()
+        if changed:
+            raise ValidationError(dict.fromkeys(changed, FIXED_MESSAGE))
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Also here, not only in clean(): code that saves without validating must not
+        # move an opened campaign's dates either.
+        changed = self.fixed_fields_changed()
+        fields = kwargs.get("update_fields")
+        if fields is not None:
+            named = {self._meta.get_field(name).name for name in fields}
+            changed = [name for name in changed if name in named]
+        if changed:
+            raise ValidationError(dict.fromkeys(changed, FIXED_MESSAGE))
+        super().save(*args, **kwargs)
 
 
 class Response(models.Model):

@@ -19,6 +19,11 @@ class CampaignIn(Schema):
     respondent_codes: int = Field(0, ge=0, le=1000, description="One-time codes to print.")
 
 
+class CampaignDatesIn(Schema):
+    opens_on: date
+    closes_on: date
+
+
 class CampaignOut(Schema):
     code: str
     url: str

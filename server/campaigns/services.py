@@ -10,11 +10,13 @@ from django.db import IntegrityError, transaction
 
 from server.campaigns import codes
 from server.campaigns.models import (
+    FIXED_MESSAGE,
     Answer,
     Campaign,
     RespondentCode,
     Response,
     campaign_is_open,
+    campaign_opened,
     local_today,
 )
 from server.schools.models import SchoolUnit
@@ -29,6 +31,12 @@ class CampaignClosed(AppError):
 
     status = 410
     code = "campaign_closed"
+
+
+class CampaignFixed(Conflict):
+    """The campaign has opened: its dates, unit and group can no longer change."""
+
+    code = "campaign_fixed"
 
 
 class CodeUsed(Conflict):
@@ -118,6 +126,27 @@ def campaign_create(*, data: NewCampaign, code: str | None = None) -> Campaign:
         if data.respondent_codes:
             respondent_codes_add(campaign=campaign, count=data.respondent_codes)
     return campaign
+
+
+def campaign_dates_change(
+    *, campaign: Campaign, opens_on: date, closes_on: date, now: datetime | None = None
+) -> Campaign:
+    """Move a campaign that has not opened yet; CampaignFixed once it has opened.
+
+    Once answers can come in, the close date is the moment they are published: a planner
+    who could move it could publish one state, then another, and difference the two.
+    """
+    stored = Campaign.objects.get(pk=campaign.pk)  # as stored, not as the caller holds it
+    if campaign_opened(stored, now):
+        raise CampaignFixed(FIXED_MESSAGE, [ErrorDetail(field="closes_on", message=FIXED_MESSAGE)])
+    if closes_on < opens_on:
+        raise InvalidInput(
+            "Slutdatum före startdatum / closes before it opens.",
+            [ErrorDetail(field="closes_on", message="Slutdatum före startdatum.")],
+        )
+    stored.opens_on, stored.closes_on = opens_on, closes_on
+    stored.save(update_fields=["opens_on", "closes_on"])
+    return stored
 
 
 def respondent_codes_add(*, campaign: Campaign, count: int) -> list[str]:

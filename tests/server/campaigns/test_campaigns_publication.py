@@ -14,9 +14,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from server.campaigns import services
+from server.campaigns.models import Campaign, Response
 from server.campaigns.selectors import scored_results
 from server.planning.loading import load_experience
 from server.schools.models import SchoolUnit
@@ -26,6 +30,7 @@ from tests.server.factories import make_unit
 pytestmark = pytest.mark.django_db
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
+ONE_WEEK = timedelta(days=7)
 
 
 @pytest.fixture
@@ -167,3 +172,120 @@ def test_it_decides_closed_by_the_stockholm_date(
 
     assert campaign_closed(campaign, now=moment) is closed
     assert closed_campaigns(now=moment).filter(pk=campaign.pk).exists() is closed
+
+
+@pytest.fixture
+def admin_client() -> Client:
+    client = Client()
+    client.force_login(User.objects.create_superuser("admin-t", "admin@example.org", "pw"))
+    return client
+
+
+def upcoming_campaign() -> Campaign:
+    start = timezone.localdate() + timedelta(days=5)
+    return make_campaign(opens_on=start, closes_on=start + timedelta(days=14))
+
+
+def test_it_refuses_to_move_an_opened_campaigns_dates_in_the_service() -> None:
+    campaign = make_campaign()  # opened three days ago
+    closes = campaign.closes_on
+
+    with pytest.raises(services.CampaignFixed, match="har öppnat"):
+        services.campaign_dates_change(
+            campaign=campaign, opens_on=campaign.opens_on, closes_on=closes + ONE_WEEK
+        )
+
+    campaign.refresh_from_db()
+    assert campaign.closes_on == closes
+    upcoming = upcoming_campaign()
+    moved = services.campaign_dates_change(
+        campaign=upcoming, opens_on=upcoming.opens_on, closes_on=upcoming.closes_on + ONE_WEEK
+    )
+    assert Campaign.objects.get(pk=upcoming.pk).closes_on == moved.closes_on
+
+
+def test_it_refuses_to_move_an_opened_campaigns_dates_in_the_api(planner: Client) -> None:
+    campaign = make_campaign()
+    body = {"opens_on": str(campaign.opens_on), "closes_on": str(campaign.closes_on + ONE_WEEK)}
+
+    response = planner.patch(
+        f"/api/v1/campaigns/{campaign.code}", body, content_type="application/json"
+    )
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "campaign_fixed"
+    assert Campaign.objects.get(pk=campaign.pk).closes_on == campaign.closes_on
+
+
+def test_it_refuses_to_move_an_opened_campaigns_dates_in_the_model() -> None:
+    campaign = make_campaign()
+    closes = campaign.closes_on
+    campaign.closes_on = closes + ONE_WEEK
+
+    with pytest.raises(ValidationError) as cleaned:
+        campaign.full_clean()
+    with pytest.raises(ValidationError, match="har öppnat"):
+        campaign.save()
+
+    assert set(cleaned.value.message_dict) == {"closes_on"}
+    assert "kan inte ändras" in cleaned.value.message_dict["closes_on"][0]
+    assert Campaign.objects.get(pk=campaign.pk).closes_on == closes
+    upcoming = upcoming_campaign()
+    upcoming.closes_on += ONE_WEEK
+    upcoming.full_clean()
+    upcoming.save()
+
+
+def test_it_shows_an_opened_campaigns_dates_read_only_in_the_admin(admin_client: Client) -> None:
+    campaign = make_campaign()
+    url = f"/admin/campaigns/campaign/{campaign.pk}/change/"
+
+    page = admin_client.get(url).content.decode()
+    posted = admin_client.post(
+        url,
+        {
+            "code": campaign.code,
+            "questionnaire": campaign.questionnaire,
+            "years": "4–9",
+            "opens_on": str(campaign.opens_on),
+            "closes_on": str(campaign.closes_on + ONE_WEEK),
+            "unit": campaign.unit_id,
+            "respondent_group": "parents",
+        },
+    )
+
+    for field in ("opens_on", "closes_on", "unit", "respondent_group"):
+        assert f'name="{field}"' not in page
+    assert posted.status_code == 302
+    stored = Campaign.objects.get(pk=campaign.pk)
+    assert (stored.years, stored.closes_on, stored.respondent_group) == (
+        "4–9",
+        campaign.closes_on,
+        "pupils",
+    )
+    upcoming = admin_client.get(f"/admin/campaigns/campaign/{upcoming_campaign().pk}/change/")
+    assert 'name="closes_on"' in upcoming.content.decode()
+
+
+def test_the_admin_has_no_single_response_and_shows_counts(admin_client: Client) -> None:
+    campaign = make_campaign(open_now=False)
+    add_responses(campaign, [1], 3)
+    response = Response.objects.first()
+    assert response is not None
+    answer = response.answers.first()
+    assert answer is not None
+
+    urls = [
+        "/admin/campaigns/response/",
+        "/admin/campaigns/response/add/",
+        f"/admin/campaigns/response/{response.pk}/change/",
+        "/admin/campaigns/answer/",
+        "/admin/campaigns/answer/add/",
+        f"/admin/campaigns/answer/{answer.pk}/change/",
+    ]
+
+    assert {url: admin_client.get(url).status_code for url in urls} == dict.fromkeys(urls, 404)
+    changelist = admin_client.get("/admin/campaigns/campaign/").content.decode()
+    assert '<td class="field-response_count">3</td>' in changelist
+    change = admin_client.get(f"/admin/campaigns/campaign/{campaign.pk}/change/").content
+    assert "/admin/campaigns/response/" not in change.decode()
