@@ -17,6 +17,7 @@ from server.campaigns.models import (
     ImportedResult,
     RespondentCode,
     Response,
+    campaign_closed,
     closed_campaigns,
     latest_closed_campaigns,
 )
@@ -223,6 +224,38 @@ def unit_results(
         )
     out.sort(key=lambda r: (r["site_name"], r["unit_name"], r["group"]))
     return out
+
+
+def campaign_results(campaign: Campaign, *, now: datetime | None = None) -> dict[str, Any] | None:
+    """A closed campaign's own results, as history: its indices scored on its answers
+    alone (raw mean and interval; shrinking toward a city mean is the ranking's business),
+    with the same suppression as everywhere. None while the campaign is not closed: an
+    open campaign shows counts only.
+    """
+    if not campaign_closed(campaign, now):
+        return None
+    respondents = campaign.responses.count()
+    limit = threshold()
+    aggregates = _aggregates_of(Campaign.objects.filter(pk=campaign.pk))
+    suppressed = respondents < limit
+    if suppressed or aggregates.empty:
+        return {"suppressed": True, "respondents": None, "indices": []}
+    scored = score_indices(aggregates, threshold=limit)
+    indices = []
+    for row in scored.sort_values("index").itertuples():
+        hidden = bool(row.suppressed)
+        indices.append(
+            {
+                "index": row.index,
+                "name": _index_name(row.index),
+                "suppressed": hidden,
+                "respondents": None if hidden else int(row.respondents),
+                "raw": None if hidden else _round(row.mean),
+                "ci_low": None if hidden else _round(row.ci_low),
+                "ci_high": None if hidden else _round(row.ci_high),
+            }
+        )
+    return {"suppressed": False, "respondents": respondents, "indices": indices}
 
 
 def city_results(

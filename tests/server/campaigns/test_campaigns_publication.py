@@ -289,3 +289,43 @@ def test_the_admin_has_no_single_response_and_shows_counts(admin_client: Client)
     assert '<td class="field-response_count">3</td>' in changelist
     change = admin_client.get(f"/admin/campaigns/campaign/{campaign.pk}/change/").content
     assert "/admin/campaigns/response/" not in change.decode()
+
+
+def test_it_shows_an_open_campaign_as_counts_only(planner: Client) -> None:
+    campaign = make_campaign(unit=make_unit(year_from=4, year_to=9, pupils=40))
+    add_responses(campaign, [3], 8)
+
+    api = planner.get(f"/api/v1/campaigns/{campaign.code}").json()
+    page = planner.get(f"/enkater/{campaign.code}/").content.decode()
+    listed = planner.get("/enkater/").content.decode()
+
+    assert (api["is_open"], api["is_closed"]) == (True, False)
+    assert (api["responses"], api["response_rate"]) == (8, 0.2)
+    assert "8 (svarsfrekvens 20 %)" in page
+    assert 'id="campaign-results-later"' in page
+    assert "10,0" not in page and "<thead" not in page.split("campaign-results-title")[1]
+    assert "<td>8</td><td>20 %</td>" in listed
+
+
+def test_it_shows_each_closed_campaign_its_own_results_as_history(planner: Client) -> None:
+    unit = make_unit(year_from=4, year_to=9)
+    older = make_campaign(unit=unit, opens_on=date(2025, 3, 1), closes_on=date(2025, 3, 31))
+    add_responses(older, [3], 6)
+    newer = make_campaign(unit=unit, opens_on=date(2025, 9, 1), closes_on=date(2025, 9, 30))
+    add_responses(newer, [0], 6)
+    small = make_campaign(
+        unit=unit, group="parents", opens_on=date(2025, 9, 1), closes_on=date(2025, 9, 30)
+    )
+    add_responses(small, [2], 2)
+
+    older_page = planner.get(f"/enkater/{older.code}/").content.decode()
+    newer_page = planner.get(f"/enkater/{newer.code}/").content.decode()
+    small_page = planner.get(f"/enkater/{small.code}/").content.decode()
+
+    assert "<td>6</td><td>10,0</td>" in older_page and "<td>0,0</td>" not in older_page
+    assert "<td>6</td><td>0,0</td>" in newer_page and "<td>10,0</td>" not in newer_page
+    assert "För få svar" in small_page and "6,7" not in small_page
+    (group,) = [
+        g for g in planner.get("/api/v1/survey-results").json()["results"] if g["group"] == "pupils"
+    ]
+    assert {index["raw"] for index in group["indices"]} == {0.0}
