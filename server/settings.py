@@ -266,6 +266,29 @@ DEMO_DATA_DIR = Path(os.environ.get("SKOLMILJO_DEMO_DATA", BASE_DIR / "data" / "
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "survey_requests_hidden": {"()": "server.campaigns.request_log.SurveyRequestsHidden"}
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
+    "loggers": {
+        # Django's own set-up of runserver's request log, less the survey form's requests:
+        # a time-stamped line per answer sent would undo the day-only submitted_on.
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["survey_requests_hidden"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("SKOLMILJO_LOG_LEVEL", "INFO")},
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -287,6 +287,18 @@ def unit_ids_of_site(*, site_code: str) -> list[int]:
 
 def any_synthetic() -> bool:
     return Response.objects.filter(synthetic=True).exists()
+
+
+def daily_response_counts(*, day: date) -> list[tuple[Campaign, int]]:
+    """Every campaign open on `day` with the number of responses submitted that day, by
+    code: the daily figure operators may log instead of a line per response."""
+    campaigns = (
+        Campaign.objects.filter(opens_on__lte=day, closes_on__gte=day)
+        .select_related("unit")
+        .annotate(n_day=Coalesce(_count(Response, submitted_on=day), 0))
+        .order_by("code")
+    )
+    return [(campaign, int(campaign.n_day)) for campaign in campaigns]
 
 
 def _count(model: Any, **filters: Any) -> Subquery:

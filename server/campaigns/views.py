@@ -1,11 +1,15 @@
 """The public survey form at /s/<code>/. Who may call: anyone with the campaign's code.
 
 Nothing here reads or stores who answers: no name, address or user agent reaches the
-database (the rate limit hashes the address into a cache key that expires).
+database (the rate limit hashes the address into a cache key that expires). Nothing is
+logged per response either, which would time-stamp each one: only refusals are logged,
+with the campaign and the reason but not the address (`manage.py survey_daily_counts`
+gives operators the daily numbers).
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +23,17 @@ from server.campaigns.models import Campaign, RespondentCode, campaign_is_open
 from server.campaigns.ratelimit import seconds_to_next_window, submission_allowed
 from shared.errors import NotFound
 from surveys.questionnaire import Questionnaire, load_questionnaire, localize
+
+logger = logging.getLogger(__name__)
+
+
+def _refused(campaign: Campaign | None, reason: str) -> None:
+    """One log line for a refused submission: the campaign and why, never who or where."""
+    logger.info(
+        "Survey submission refused: %s (campaign %s)",
+        reason,
+        campaign.code if campaign else "unknown",
+    )
 
 
 def _page(
@@ -110,6 +125,8 @@ def survey(request: HttpRequest, code: str) -> HttpResponse:
     try:
         campaign = services.campaign_get(code=code)
     except NotFound:
+        if request.method == "POST":
+            _refused(None, "unknown campaign")
         common = load_questionnaire("pupils")
         lang = _language(request, common)
         return _message(
@@ -125,6 +142,8 @@ def survey(request: HttpRequest, code: str) -> HttpResponse:
     if campaign.code != code:
         return redirect(reverse("survey", args=[campaign.code]))
     if not campaign_is_open(campaign):
+        if request.method == "POST":
+            _refused(campaign, "closed")
         return _notice(
             request,
             questionnaire,
@@ -187,6 +206,7 @@ def _step(
     problem = _code_problem(campaign, code, lang)
     if problem is not None:
         text, status = problem
+        _refused(campaign, "one-time code used" if status == 409 else "unknown one-time code")
         if status == 409:
             return _notice(
                 request,
@@ -201,6 +221,7 @@ def _step(
     try:
         answers = survey_form.answers_from_post(questionnaire, request.POST)
     except survey_form.BadAnswers:
+        _refused(campaign, "answers no form sends")
         return _message(
             request,
             questionnaire,
@@ -271,6 +292,7 @@ def _submit(
     code: str,
 ) -> HttpResponse:
     if not submission_allowed(request, campaign.code):
+        _refused(campaign, "rate limited")
         response = _message(
             request,
             questionnaire,
@@ -288,6 +310,7 @@ def _submit(
         )
     # A code used meanwhile, or the campaign closed while the form was open.
     except services.CodeUsed:
+        _refused(campaign, "one-time code used")
         return _notice(
             request,
             questionnaire,
@@ -298,6 +321,7 @@ def _submit(
             campaign=campaign,
         )
     except services.CampaignClosed:
+        _refused(campaign, "closed")
         return _notice(
             request,
             questionnaire,
