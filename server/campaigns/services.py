@@ -39,6 +39,12 @@ class CampaignFixed(Conflict):
     code = "campaign_fixed"
 
 
+class TooFewAnswers(InvalidInput):
+    """Fewer than half the questionnaire's items answered ("vet inte" counts as an answer)."""
+
+    code = "too_few_answers"
+
+
 class CodeUsed(Conflict):
     code = "code_used"
 
@@ -174,7 +180,10 @@ def campaign_get(*, code: str) -> Campaign:
 def answers_check(
     *, campaign: Campaign, answers: Mapping[str, int | None]
 ) -> dict[str, int | None]:
-    """The answers if every item is the campaign's and every value 0..3 or None."""
+    """The answers if every item is the campaign's, every value 0..3 or None ("vet inte"),
+    and at least half the items are answered: an empty or near-empty response would be a
+    cheap way to stuff a campaign. An item left out is unanswered; "vet inte" is an answer.
+    """
     questionnaire = load_questionnaire(campaign.questionnaire)
     items = questionnaire.item_index()
     problems = [
@@ -189,6 +198,12 @@ def answers_check(
     ]
     if problems:
         raise InvalidInput("Svaren har ogiltiga värden / invalid answers.", problems)
+    if 2 * len(answers) < len(items):
+        raise TooFewAnswers(
+            f"Svara på minst hälften av påståendena ({(len(items) + 1) // 2} av {len(items)}) "
+            "/ answer at least half of the items.",
+            [ErrorDetail(field="answers", message=f"{len(answers)} av {len(items)} besvarade.")],
+        )
     return dict(answers)
 
 

@@ -20,7 +20,11 @@ from django.views.decorators.http import require_http_methods
 
 from server.campaigns import codes, services, survey_form
 from server.campaigns.models import Campaign, RespondentCode, campaign_is_open
-from server.campaigns.ratelimit import seconds_to_next_window, submission_allowed
+from server.campaigns.ratelimit import (
+    seconds_to_next_window,
+    submission_allowed,
+    submissions_exhausted,
+)
 from shared.errors import NotFound
 from surveys.questionnaire import Questionnaire, load_questionnaire, localize
 
@@ -199,12 +203,37 @@ def _code_problem(campaign: Campaign, code: str, lang: str) -> tuple[str, int] |
     return None
 
 
+def _limited(
+    request: HttpRequest, campaign: Campaign, questionnaire: Questionnaire, lang: str
+) -> HttpResponse:
+    _refused(campaign, "rate limited")
+    response = _message(
+        request,
+        questionnaire,
+        lang,
+        title=survey_form.text("too_many_answers", lang),
+        text="",
+        status=429,
+        campaign=campaign,
+    )
+    response["Retry-After"] = str(seconds_to_next_window(campaign))
+    return response
+
+
 def _step(
     request: HttpRequest, campaign: Campaign, questionnaire: Questionnaire, lang: str
 ) -> HttpResponse:
+    # Over the limit, every step says so before anything else: whether a one-time code
+    # is right must not be learnt past the limit either.
+    if submissions_exhausted(request, campaign):
+        return _limited(request, campaign, questionnaire, lang)
     code = codes.normalize(request.POST.get("rcode", ""))
     problem = _code_problem(campaign, code, lang)
     if problem is not None:
+        # A wrong or spent code counts like a submission, so codes cannot be guessed
+        # faster than answers can be sent.
+        if not submission_allowed(request, campaign):
+            return _limited(request, campaign, questionnaire, lang)
         text, status = problem
         _refused(campaign, "one-time code used" if status == 409 else "unknown one-time code")
         if status == 409:
@@ -241,6 +270,23 @@ def _step(
     if action == "submit" and shown == len(parts):
         return _submit(request, campaign, questionnaire, lang, answers, code)
     target = shown - 1 if action == "back" else shown + 1
+    return _step_page(request, campaign, questionnaire, lang, answers, code, target)
+
+
+def _step_page(
+    request: HttpRequest,
+    campaign: Campaign,
+    questionnaire: Questionnaire,
+    lang: str,
+    answers: dict[str, int | None],
+    code: str,
+    target: int,
+    *,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """Part `target` (1-based) of the form, with the answers so far carried along."""
+    parts = survey_form.sections(questionnaire, lang)
     target = min(max(target, 1), len(parts))
     section = parts[target - 1]
     here = {item.code for item in section.items}
@@ -277,9 +323,12 @@ def _step(
             "rcode": code,
             "last": target == len(parts),
             # On the last part, say so if earlier parts left statements unanswered.
-            "missing": target == len(parts)
+            "missing": not error
+            and target == len(parts)
             and any(item.code not in answers for part in parts[:-1] for item in part.items),
+            "error": error,
         },
+        status=status,
     )
 
 
@@ -291,22 +340,24 @@ def _submit(
     answers: dict[str, int | None],
     code: str,
 ) -> HttpResponse:
-    if not submission_allowed(request, campaign.code):
-        _refused(campaign, "rate limited")
-        response = _message(
-            request,
-            questionnaire,
-            lang,
-            title=survey_form.text("too_many_answers", lang),
-            text="",
-            status=429,
-            campaign=campaign,
-        )
-        response["Retry-After"] = str(seconds_to_next_window())
-        return response
+    if not submission_allowed(request, campaign):
+        return _limited(request, campaign, questionnaire, lang)
     try:
         services.response_submit(
             campaign=campaign, answers=answers, language=lang, respondent_code=code
+        )
+    except services.TooFewAnswers:
+        _refused(campaign, "too few answers")
+        return _step_page(
+            request,
+            campaign,
+            questionnaire,
+            lang,
+            answers,
+            code,
+            len(survey_form.sections(questionnaire, lang)),
+            error=survey_form.text("too_few_answers", lang),
+            status=400,
         )
     # A code used meanwhile, or the campaign closed while the form was open.
     except services.CodeUsed:
