@@ -249,9 +249,10 @@ ENROLLMENT_CODE_HOURS = int(os.environ.get("SKOLMILJO_ENROLLMENT_CODE_HOURS", 24
 # Enrollment attempts per client address ("N/s|m|h|d"): slows code guessing, lets an
 # office enroll a shelf of tablets. Counted in Django's cache (shared when Redis is set).
 ENROLL_RATE = os.environ.get("SKOLMILJO_ENROLL_RATE", "10/m")
-# Survey submissions per campaign and client address ("N/s|m|h|d"), counted in the cache:
-# class-sized, because a whole class answers from behind one school router.
-SURVEY_SUBMIT_RATE = os.environ.get("SKOLMILJO_SURVEY_SUBMIT_RATE", "300/h")
+# Survey submissions (and wrong one-time codes) per campaign and client address, counted
+# in the cache: "auto" is max(40, 1.2 x the unit's pupils) a day, because a whole school
+# often answers from behind one city address; "N/s|m|h|d" sets it explicitly.
+SURVEY_SUBMIT_RATE = os.environ.get("SKOLMILJO_SURVEY_SUBMIT_RATE", "auto")
 # Fewest respondents a group (and an index within it) needs before any result is shown.
 SURVEY_SUPPRESSION_THRESHOLD = int(os.environ.get("SKOLMILJO_SURVEY_THRESHOLD", 5))
 if SURVEY_SUPPRESSION_THRESHOLD < 2:  # an interval needs two respondents; 1 would show one
@@ -266,6 +267,29 @@ DEMO_DATA_DIR = Path(os.environ.get("SKOLMILJO_DEMO_DATA", BASE_DIR / "data" / "
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "survey_requests_hidden": {"()": "server.campaigns.request_log.SurveyRequestsHidden"}
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
+    "loggers": {
+        # Django's own set-up of runserver's request log, less the survey form's requests:
+        # a time-stamped line per answer sent would undo the day-only submitted_on.
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["survey_requests_hidden"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("SKOLMILJO_LOG_LEVEL", "INFO")},
 }

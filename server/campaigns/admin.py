@@ -1,10 +1,18 @@
+"""Administrators' view of campaigns: counts only, never a single response.
+
+Responses and answers have no admin at all (no list, add, change or view): one response
+shown answer by answer, in a group under the threshold, is what suppression hides.
+"""
+
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from server.campaigns.models import Answer, Campaign, ImportedResult, Response
+from server.campaigns.models import FIXED_ONCE_OPEN, Campaign, ImportedResult, campaign_opened
 
 
 @admin.register(Campaign)
@@ -27,26 +35,16 @@ class CampaignAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Campaign]:
         return super().get_queryset(request).annotate(n_responses=Count("responses"))
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fixed = list(FIXED_ONCE_OPEN) if obj is not None and campaign_opened(obj) else []
+        return [*super().get_readonly_fields(request, obj), *fixed, "response_count"]
+
     @admin.display(description="svar", ordering="n_responses")
     def response_count(self, obj: Campaign) -> int:
-        return int(getattr(obj, "n_responses", 0))
-
-
-class AnswerInline(admin.TabularInline):
-    model = Answer
-    fields = ["item", "index", "value"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-
-@admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
-    list_display = ["id", "campaign", "submitted_on", "language", "synthetic"]
-    list_filter = ["language", "synthetic", "submitted_on"]
-    search_fields = ["campaign__code", "campaign__unit__name"]
-    raw_id_fields = ["campaign"]
-    inlines = [AnswerInline]
+        count = getattr(obj, "n_responses", None)
+        if count is None:  # the change form's own object, not annotated
+            count = obj.responses.count() if obj.pk else 0
+        return int(count)
 
 
 @admin.register(ImportedResult)

@@ -14,6 +14,7 @@ from server.accounts.auth import planner_auth
 from server.campaigns import exports, poster, selectors, services
 from server.campaigns.presenters import campaign_out
 from server.campaigns.schemas import (
+    CampaignDatesIn,
     CampaignIn,
     CampaignOut,
     CityResultOut,
@@ -55,6 +56,20 @@ def list_campaigns(request: HttpRequest, unit: str | None = None) -> Any:
 @router.get("/campaigns/{code}", response={200: CampaignOut, 404: ErrorOut, **ERRORS})
 def get_campaign(request: HttpRequest, code: str) -> Any:
     return campaign_out(services.campaign_get(code=code))
+
+
+@router.patch(
+    "/campaigns/{code}", response={200: CampaignOut, 404: ErrorOut, 409: ErrorOut, **ERRORS}
+)
+def change_campaign_dates(request: HttpRequest, code: str, payload: CampaignDatesIn) -> Any:
+    """Move a campaign that has not opened yet. Once it has opened (from 00:00 Stockholm
+    time on opens_on) its dates are fixed: 409 `campaign_fixed`."""
+    campaign = services.campaign_dates_change(
+        campaign=services.campaign_get(code=code),
+        opens_on=payload.opens_on,
+        closes_on=payload.closes_on,
+    )
+    return campaign_out(campaign)
 
 
 @router.get(

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from django import forms
 
-from server.campaigns.models import Campaign
-from server.campaigns.services import MAX_RESPONDENT_CODES, today
+from server.campaigns.models import Campaign, local_today
+from server.campaigns.services import MAX_RESPONDENT_CODES
 from server.schools.models import SchoolUnit
 
 
@@ -22,12 +22,12 @@ class CampaignForm(forms.Form):
         required=False, max_length=16, label="Årskurser (elever)", help_text="T.ex. 4–9"
     )
     opens_on = forms.DateField(
-        label="Öppnar", widget=forms.DateInput(attrs={"type": "date"}), initial=today
+        label="Öppnar", widget=forms.DateInput(attrs={"type": "date"}), initial=local_today
     )
     closes_on = forms.DateField(
         label="Stänger",
         widget=forms.DateInput(attrs={"type": "date"}),
-        initial=lambda: today() + timedelta(days=21),
+        initial=lambda: local_today() + timedelta(days=21),
     )
     respondent_codes = forms.IntegerField(
         min_value=0,

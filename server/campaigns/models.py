@@ -2,10 +2,66 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from server.schools.models import SchoolUnit
+
+FIXED_ONCE_OPEN = ("opens_on", "closes_on", "unit", "respondent_group")
+"""What a campaign cannot change once it has opened: moving its close date or its group
+would let someone pick the moment its answers are published (DESIGN section 5)."""
+FIXED_MESSAGE = (
+    "Enkäten har öppnat: start- och slutdatum, skolenhet och svarsgrupp kan inte ändras. "
+    "/ The campaign has opened: its dates, unit and group are fixed."
+)
+
+
+def local_today(now: datetime | None = None) -> date:
+    """The date in Europe/Stockholm (settings.TIME_ZONE) at `now`, by default the present."""
+    return timezone.localdate(now) if now is not None else timezone.localdate()
+
+
+def campaign_opened(campaign: Campaign, now: datetime | None = None) -> bool:
+    """True from 00:00 Stockholm time on the campaign's opens_on."""
+    return campaign.opens_on <= local_today(now)
+
+
+def campaign_closed(campaign: Campaign, now: datetime | None = None) -> bool:
+    """True from 00:00 Stockholm time on the day after closes_on: from then on its answers
+    are final and count in results; before, they reach nothing but counts."""
+    return local_today(now) > campaign.closes_on
+
+
+def campaign_is_open(campaign: Campaign, now: datetime | None = None) -> bool:
+    """Takes answers: opened and not closed."""
+    return campaign_opened(campaign, now) and not campaign_closed(campaign, now)
+
+
+def closed_campaigns(
+    queryset: models.QuerySet[Campaign] | None = None, *, now: datetime | None = None
+) -> models.QuerySet[Campaign]:
+    """The campaigns `campaign_closed` is true for, as a filter in SQL."""
+    rows = Campaign.objects.all() if queryset is None else queryset
+    return rows.filter(closes_on__lt=local_today(now))
+
+
+def latest_closed_campaigns(*, now: datetime | None = None) -> models.QuerySet[Campaign]:
+    """Per unit and respondent group, the closed campaign that closed last (the higher id
+    on a tie): the one campaign whose answers make the group's result."""
+    closed = closed_campaigns(now=now).order_by()
+    later = closed.filter(
+        unit=OuterRef("unit"), respondent_group=OuterRef("respondent_group")
+    ).filter(
+        Q(closes_on__gt=OuterRef("closes_on"))
+        | Q(closes_on=OuterRef("closes_on"), id__gt=OuterRef("id"))
+    )
+    return closed.filter(~Exists(later))
 
 
 class Campaign(models.Model):
@@ -38,6 +94,39 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} – {self.get_respondent_group_display()} ({self.opens_on:%Y})"
+
+    def fixed_fields_changed(self, now: datetime | None = None) -> list[str]:
+        """The `FIXED_ONCE_OPEN` fields this instance changes although the stored campaign
+        has opened; empty for a new campaign or one not yet open."""
+        if self.pk is None:
+            return []
+        columns = [self._meta.get_field(name).attname for name in FIXED_ONCE_OPEN]
+        stored = type(self).objects.filter(pk=self.pk).values(*columns).first()
+        if stored is None or stored["opens_on"] > local_today(now):
+            return []
+        return [
+            name
+            for name, column in zip(FIXED_ONCE_OPEN, columns, strict=True)
+            if getattr(self, column) != stored[column]
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        changed = self.fixed_fields_changed()
+        if changed:
+            raise ValidationError(dict.fromkeys(changed, FIXED_MESSAGE))
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Also here, not only in clean(): code that saves without validating must not
+        # move an opened campaign's dates either.
+        changed = self.fixed_fields_changed()
+        fields = kwargs.get("update_fields")
+        if fields is not None:
+            named = {self._meta.get_field(name).name for name in fields}
+            changed = [name for name in changed if name in named]
+        if changed:
+            raise ValidationError(dict.fromkeys(changed, FIXED_MESSAGE))
+        super().save(*args, **kwargs)
 
 
 class Response(models.Model):

@@ -56,7 +56,12 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "campaigns/campaign_detail.html",
-        {"campaign": campaign_out(campaign), "synthetic": campaign.synthetic},
+        {
+            "campaign": campaign_out(campaign),
+            "results": selectors.campaign_results(campaign),
+            "survey_threshold": selectors.threshold(),
+            "synthetic": campaign.synthetic,
+        },
     )
 
 

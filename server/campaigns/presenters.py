@@ -6,11 +6,13 @@ from typing import Any
 
 from django.urls import reverse
 
-from server.campaigns import poster, services
-from server.campaigns.models import Campaign
+from server.campaigns import poster
+from server.campaigns.models import Campaign, campaign_closed, campaign_is_open
 
 
 def campaign_out(campaign: Campaign) -> dict[str, Any]:
+    """A campaign with its counts: the number of responses and, for pupils, the response
+    rate. Never a result: those come from the closed campaign (selectors)."""
     codes = getattr(campaign, "n_codes", None)
     unused = getattr(campaign, "n_unused", None)
     if codes is None:
@@ -19,6 +21,7 @@ def campaign_out(campaign: Campaign) -> dict[str, Any]:
     responses = getattr(campaign, "n_responses", None)
     if responses is None:
         responses = campaign.responses.count()
+    pupils = campaign.unit.pupils
     return {
         "code": campaign.code,
         "url": poster.campaign_url(campaign),
@@ -29,8 +32,12 @@ def campaign_out(campaign: Campaign) -> dict[str, Any]:
         "years": campaign.years,
         "opens_on": campaign.opens_on,
         "closes_on": campaign.closes_on,
-        "is_open": services.campaign_is_open(campaign),
+        "is_open": campaign_is_open(campaign),
+        "is_closed": campaign_closed(campaign),
         "responses": responses,
+        "response_rate": round(responses / pupils, 3)
+        if campaign.respondent_group == Campaign.Group.PUPILS and pupils
+        else None,
         "respondent_codes": codes,
         "respondent_codes_unused": unused,
         "poster_png": reverse("api-v1:campaign_poster", args=[campaign.code]) + "?format=png",

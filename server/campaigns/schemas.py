@@ -19,6 +19,11 @@ class CampaignIn(Schema):
     respondent_codes: int = Field(0, ge=0, le=1000, description="One-time codes to print.")
 
 
+class CampaignDatesIn(Schema):
+    opens_on: date
+    closes_on: date
+
+
 class CampaignOut(Schema):
     code: str
     url: str
@@ -29,8 +34,14 @@ class CampaignOut(Schema):
     years: str
     opens_on: date
     closes_on: date
-    is_open: bool
+    is_open: bool = Field(description="Takes answers today.")
+    is_closed: bool = Field(
+        description="Closed (from 00:00 Stockholm time after closes_on): its answers count."
+    )
     responses: int = Field(description="Responses so far (a count; results are elsewhere).")
+    response_rate: float | None = Field(
+        description="Pupils' responses per pupil of the unit; none for parents."
+    )
     respondent_codes: int
     respondent_codes_unused: int
     poster_png: str

@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import math
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from server.campaigns.models import Campaign, ImportedResult, RespondentCode, Response
+from server.campaigns.models import (
+    Campaign,
+    ImportedResult,
+    RespondentCode,
+    Response,
+    campaign_closed,
+    closed_campaigns,
+    latest_closed_campaigns,
+)
 from server.schools.models import SchoolUnit
 from surveys.questionnaire import load_common, localize
 from surveys.scoring import (
     AGGREGATE_COLUMNS,
-    KEYS,
     SCORED_COLUMNS,
     THRESHOLD_DEFAULT,
     city_distribution,
@@ -24,7 +32,8 @@ from surveys.scoring import (
 )
 
 # surveys.scoring.AGGREGATE_SQL over this project's tables: per unit, respondent group and
-# index, the number of respondents and the sum and sum of squares of their 0-10 scores.
+# index, the number of respondents and the sum and sum of squares of their 0-10 scores,
+# over the answers of the campaigns that `{campaigns}` (a subquery of campaign ids) selects.
 _AGGREGATES = """
 WITH per_response AS (
     SELECT c.unit_id AS unit, c.respondent_group AS grp, a."index" AS idx,
@@ -33,7 +42,7 @@ WITH per_response AS (
     FROM campaigns_answer a
     JOIN campaigns_response r ON r.id = a.response_id
     JOIN campaigns_campaign c ON c.id = r.campaign_id
-    WHERE a.value IS NOT NULL
+    WHERE a.value IS NOT NULL AND c.id IN ({campaigns})
     GROUP BY c.unit_id, c.respondent_group, a."index", a.response_id
 )
 SELECT unit, grp, idx, COUNT(*), SUM(score), SUM(score * score)
@@ -42,16 +51,28 @@ GROUP BY unit, grp, idx
 """
 
 
-def survey_aggregates() -> pd.DataFrame:
-    """One row per (unit id, group, index): respondents, score_sum, score_sumsq."""
+def _aggregates_of(campaigns: QuerySet[Campaign]) -> pd.DataFrame:
+    # The campaign filter is the ORM's own SQL (portable to SQLite and PostgreSQL), so the
+    # closing rule is written once, in models.closed_campaigns.
+    subquery, params = campaigns.order_by().values("id").query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(_AGGREGATES)
+        cursor.execute(_AGGREGATES.format(campaigns=subquery), params)
         rows = cursor.fetchall()
     frame = pd.DataFrame.from_records(rows, columns=list(AGGREGATE_COLUMNS))
     for column in ("score_sum", "score_sumsq"):
         frame[column] = frame[column].astype(float)
     frame["respondents"] = frame["respondents"].astype(int)
     return frame
+
+
+def survey_aggregates(*, now: datetime | None = None) -> pd.DataFrame:
+    """One row per (unit id, group, index): respondents, score_sum, score_sumsq.
+
+    Only each unit and group's latest closed campaign counts, scored on its own: pooling
+    campaigns, or counting an open one, would let two states of a result be differenced
+    into one respondent's answers.
+    """
+    return _aggregates_of(latest_closed_campaigns(now=now))
 
 
 def imported_aggregates() -> pd.DataFrame:
@@ -75,18 +96,19 @@ def imported_aggregates() -> pd.DataFrame:
     return frame
 
 
-def result_aggregates() -> pd.DataFrame:
-    """Our own campaigns' aggregates, plus imported results for every (unit, group, index)
-    that no campaign of ours has answers for."""
-    own = survey_aggregates()
+def result_aggregates(*, now: datetime | None = None) -> pd.DataFrame:
+    """Our own campaigns' aggregates, plus imported results for every unit and group that
+    has no closed campaign of ours (an open one does not count yet)."""
+    own = survey_aggregates(now=now)
     imported = imported_aggregates()
     if imported.empty:
         return own
+    ours = set(closed_campaigns(now=now).values_list("unit_id", "respondent_group").distinct())
+    fresh = imported[
+        [pair not in ours for pair in zip(imported["unit"], imported["group"], strict=True)]
+    ]
     if own.empty:
-        return imported
-    keys = list(KEYS)
-    taken = pd.MultiIndex.from_frame(own[keys])
-    fresh = imported[~pd.MultiIndex.from_frame(imported[keys]).isin(taken)]
+        return fresh.reset_index(drop=True)
     return pd.concat([own, fresh], ignore_index=True)
 
 
@@ -94,9 +116,10 @@ def threshold() -> int:
     return int(getattr(settings, "SURVEY_SUPPRESSION_THRESHOLD", THRESHOLD_DEFAULT))
 
 
-def scored_results() -> pd.DataFrame:
-    """Every (unit id, group, index) scored: suppression, interval, raw and shrunk values."""
-    aggregates = result_aggregates()
+def scored_results(*, now: datetime | None = None) -> pd.DataFrame:
+    """Every (unit id, group, index) scored: suppression, interval, raw and shrunk values,
+    from each unit and group's latest closed campaign (or its imported result)."""
+    aggregates = result_aggregates(now=now)
     if aggregates.empty:
         return pd.DataFrame(columns=list(SCORED_COLUMNS))
     pupils = dict(SchoolUnit.objects.filter(pupils__gt=0).values_list("id", "pupils"))
@@ -114,10 +137,14 @@ def _round(value: Any, digits: int = 2) -> float | None:
     return round(number, digits) if math.isfinite(number) else None
 
 
-def _group_respondents(unit_ids: list[int]) -> dict[tuple[int, str], int]:
-    """Distinct respondents per (unit id, group) in our own campaigns."""
+def _group_respondents(
+    unit_ids: list[int], *, now: datetime | None = None
+) -> dict[tuple[int, str], int]:
+    """Respondents per (unit id, group) in the campaign that makes its result."""
     rows = (
-        Response.objects.filter(campaign__unit_id__in=unit_ids)
+        Response.objects.filter(
+            campaign__in=latest_closed_campaigns(now=now), campaign__unit_id__in=unit_ids
+        )
         .values("campaign__unit_id", "campaign__respondent_group")
         .annotate(n=Count("id"))
         .values_list("campaign__unit_id", "campaign__respondent_group", "n")
@@ -131,15 +158,18 @@ def _index_name(code: str) -> str:
 
 
 def unit_results(
-    *, unit_ids: list[int] | None = None, scored: pd.DataFrame | None = None
+    *,
+    unit_ids: list[int] | None = None,
+    scored: pd.DataFrame | None = None,
+    now: datetime | None = None,
 ) -> list[dict[str, Any]]:
     """Results per unit and respondent group, ready for a page or the API.
 
     A suppressed group or index carries `suppressed: True` and no number at all, not
     even its respondent count: only "too few answers". `scored` saves scoring again
-    what the caller already scored.
+    what the caller already scored (with the same `now`).
     """
-    scored = scored_results() if scored is None else scored
+    scored = scored_results(now=now) if scored is None else scored
     if unit_ids is not None:
         scored = scored[scored["unit"].isin(set(unit_ids))]
     if scored.empty:
@@ -150,7 +180,7 @@ def unit_results(
             "site"
         )
     }
-    per_group = _group_respondents(list(units))
+    per_group = _group_respondents(list(units), now=now)
     limit = threshold()
     out = []
     for (unit_id, group), rows in scored.groupby(["unit", "group"], sort=False):
@@ -196,9 +226,43 @@ def unit_results(
     return out
 
 
-def city_results(*, scored: pd.DataFrame | None = None) -> list[dict[str, Any]]:
+def campaign_results(campaign: Campaign, *, now: datetime | None = None) -> dict[str, Any] | None:
+    """A closed campaign's own results, as history: its indices scored on its answers
+    alone (raw mean and interval; shrinking toward a city mean is the ranking's business),
+    with the same suppression as everywhere. None while the campaign is not closed: an
+    open campaign shows counts only.
+    """
+    if not campaign_closed(campaign, now):
+        return None
+    respondents = campaign.responses.count()
+    limit = threshold()
+    aggregates = _aggregates_of(Campaign.objects.filter(pk=campaign.pk))
+    suppressed = respondents < limit
+    if suppressed or aggregates.empty:
+        return {"suppressed": True, "respondents": None, "indices": []}
+    scored = score_indices(aggregates, threshold=limit)
+    indices = []
+    for row in scored.sort_values("index").itertuples():
+        hidden = bool(row.suppressed)
+        indices.append(
+            {
+                "index": row.index,
+                "name": _index_name(row.index),
+                "suppressed": hidden,
+                "respondents": None if hidden else int(row.respondents),
+                "raw": None if hidden else _round(row.mean),
+                "ci_low": None if hidden else _round(row.ci_low),
+                "ci_high": None if hidden else _round(row.ci_high),
+            }
+        )
+    return {"suppressed": False, "respondents": respondents, "indices": indices}
+
+
+def city_results(
+    *, scored: pd.DataFrame | None = None, now: datetime | None = None
+) -> list[dict[str, Any]]:
     """Per group and index: how the shown units' raw means spread across the city."""
-    scored = scored_results() if scored is None else scored
+    scored = scored_results(now=now) if scored is None else scored
     if scored.empty:
         return []
     frame = city_distribution(scored)
@@ -223,6 +287,18 @@ def unit_ids_of_site(*, site_code: str) -> list[int]:
 
 def any_synthetic() -> bool:
     return Response.objects.filter(synthetic=True).exists()
+
+
+def daily_response_counts(*, day: date) -> list[tuple[Campaign, int]]:
+    """Every campaign open on `day` with the number of responses submitted that day, by
+    code: the daily figure operators may log instead of a line per response."""
+    campaigns = (
+        Campaign.objects.filter(opens_on__lte=day, closes_on__gte=day)
+        .select_related("unit")
+        .annotate(n_day=Coalesce(_count(Response, submitted_on=day), 0))
+        .order_by("code")
+    )
+    return [(campaign, int(campaign.n_day)) for campaign in campaigns]
 
 
 def _count(model: Any, **filters: Any) -> Subquery:

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from server.campaigns import codes
-from server.campaigns.models import Answer, Campaign, RespondentCode, Response
+from server.campaigns.models import (
+    FIXED_MESSAGE,
+    Answer,
+    Campaign,
+    RespondentCode,
+    Response,
+    campaign_is_open,
+    campaign_opened,
+    local_today,
+)
 from server.schools.models import SchoolUnit
 from shared.errors import AppError, Conflict, ErrorDetail, InvalidInput, NotFound
 from surveys.questionnaire import ANSWER_VALUES, QuestionnaireError, load_questionnaire
@@ -25,21 +33,24 @@ class CampaignClosed(AppError):
     code = "campaign_closed"
 
 
+class CampaignFixed(Conflict):
+    """The campaign has opened: its dates, unit and group can no longer change."""
+
+    code = "campaign_fixed"
+
+
+class TooFewAnswers(InvalidInput):
+    """Fewer than half the questionnaire's items answered ("vet inte" counts as an answer)."""
+
+    code = "too_few_answers"
+
+
 class CodeUsed(Conflict):
     code = "code_used"
 
 
 class CodeInvalid(InvalidInput):
     code = "code_invalid"
-
-
-def today() -> date:
-    return timezone.localdate()
-
-
-def campaign_is_open(campaign: Campaign, *, on: date | None = None) -> bool:
-    day = on or today()
-    return campaign.opens_on <= day <= campaign.closes_on
 
 
 def questionnaire_for(*, unit: SchoolUnit, respondent_group: str) -> str:
@@ -123,6 +134,27 @@ def campaign_create(*, data: NewCampaign, code: str | None = None) -> Campaign:
     return campaign
 
 
+def campaign_dates_change(
+    *, campaign: Campaign, opens_on: date, closes_on: date, now: datetime | None = None
+) -> Campaign:
+    """Move a campaign that has not opened yet; CampaignFixed once it has opened.
+
+    Once answers can come in, the close date is the moment they are published: a planner
+    who could move it could publish one state, then another, and difference the two.
+    """
+    stored = Campaign.objects.get(pk=campaign.pk)  # as stored, not as the caller holds it
+    if campaign_opened(stored, now):
+        raise CampaignFixed(FIXED_MESSAGE, [ErrorDetail(field="closes_on", message=FIXED_MESSAGE)])
+    if closes_on < opens_on:
+        raise InvalidInput(
+            "Slutdatum före startdatum / closes before it opens.",
+            [ErrorDetail(field="closes_on", message="Slutdatum före startdatum.")],
+        )
+    stored.opens_on, stored.closes_on = opens_on, closes_on
+    stored.save(update_fields=["opens_on", "closes_on"])
+    return stored
+
+
 def respondent_codes_add(*, campaign: Campaign, count: int) -> list[str]:
     """Add `count` fresh one-time codes to the campaign; returns them."""
     existing = set(campaign.codes.values_list("code", flat=True))
@@ -148,7 +180,10 @@ def campaign_get(*, code: str) -> Campaign:
 def answers_check(
     *, campaign: Campaign, answers: Mapping[str, int | None]
 ) -> dict[str, int | None]:
-    """The answers if every item is the campaign's and every value 0..3 or None."""
+    """The answers if every item is the campaign's, every value 0..3 or None ("vet inte"),
+    and at least half the items are answered: an empty or near-empty response would be a
+    cheap way to stuff a campaign. An item left out is unanswered; "vet inte" is an answer.
+    """
     questionnaire = load_questionnaire(campaign.questionnaire)
     items = questionnaire.item_index()
     problems = [
@@ -163,6 +198,12 @@ def answers_check(
     ]
     if problems:
         raise InvalidInput("Svaren har ogiltiga värden / invalid answers.", problems)
+    if 2 * len(answers) < len(items):
+        raise TooFewAnswers(
+            f"Svara på minst hälften av påståendena ({(len(items) + 1) // 2} av {len(items)}) "
+            "/ answer at least half of the items.",
+            [ErrorDetail(field="answers", message=f"{len(answers)} av {len(items)} besvarade.")],
+        )
     return dict(answers)
 
 
@@ -172,7 +213,7 @@ def response_submit(
     answers: Mapping[str, int | None],
     language: str,
     respondent_code: str = "",
-    on: date | None = None,
+    now: datetime | None = None,
 ) -> Response:
     """Store one anonymous response: its answers, its language and the day, nothing else.
 
@@ -180,8 +221,7 @@ def response_submit(
     spent in the same transaction (a conditional UPDATE, so two phones with one code
     cannot both get in).
     """
-    day = on or today()
-    if not campaign_is_open(campaign, on=day):
+    if not campaign_is_open(campaign, now):
         raise CampaignClosed("Enkäten tar inte emot svar / the survey is closed.")
     checked = answers_check(campaign=campaign, answers=answers)
     index_of = load_questionnaire(campaign.questionnaire).item_index()
@@ -197,7 +237,7 @@ def response_submit(
             if known.filter(used=False).update(used=True) != 1:
                 raise CodeUsed("Koden har redan använts / the code has been used.")
         response = Response.objects.create(
-            campaign=campaign, submitted_on=day, language=language[:8]
+            campaign=campaign, submitted_on=local_today(now), language=language[:8]
         )
         try:
             Answer.objects.bulk_create(

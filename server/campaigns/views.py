@@ -1,11 +1,15 @@
 """The public survey form at /s/<code>/. Who may call: anyone with the campaign's code.
 
 Nothing here reads or stores who answers: no name, address or user agent reaches the
-database (the rate limit hashes the address into a cache key that expires).
+database (the rate limit hashes the address into a cache key that expires). Nothing is
+logged per response either, which would time-stamp each one: only refusals are logged,
+with the campaign and the reason but not the address (`manage.py survey_daily_counts`
+gives operators the daily numbers).
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -15,10 +19,25 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from server.campaigns import codes, services, survey_form
-from server.campaigns.models import Campaign, RespondentCode
-from server.campaigns.ratelimit import seconds_to_next_window, submission_allowed
+from server.campaigns.models import Campaign, RespondentCode, campaign_is_open
+from server.campaigns.ratelimit import (
+    seconds_to_next_window,
+    submission_allowed,
+    submissions_exhausted,
+)
 from shared.errors import NotFound
 from surveys.questionnaire import Questionnaire, load_questionnaire, localize
+
+logger = logging.getLogger(__name__)
+
+
+def _refused(campaign: Campaign | None, reason: str) -> None:
+    """One log line for a refused submission: the campaign and why, never who or where."""
+    logger.info(
+        "Survey submission refused: %s (campaign %s)",
+        reason,
+        campaign.code if campaign else "unknown",
+    )
 
 
 def _page(
@@ -110,6 +129,8 @@ def survey(request: HttpRequest, code: str) -> HttpResponse:
     try:
         campaign = services.campaign_get(code=code)
     except NotFound:
+        if request.method == "POST":
+            _refused(None, "unknown campaign")
         common = load_questionnaire("pupils")
         lang = _language(request, common)
         return _message(
@@ -124,7 +145,9 @@ def survey(request: HttpRequest, code: str) -> HttpResponse:
     lang = _language(request, questionnaire)
     if campaign.code != code:
         return redirect(reverse("survey", args=[campaign.code]))
-    if not services.campaign_is_open(campaign):
+    if not campaign_is_open(campaign):
+        if request.method == "POST":
+            _refused(campaign, "closed")
         return _notice(
             request,
             questionnaire,
@@ -180,13 +203,39 @@ def _code_problem(campaign: Campaign, code: str, lang: str) -> tuple[str, int] |
     return None
 
 
+def _limited(
+    request: HttpRequest, campaign: Campaign, questionnaire: Questionnaire, lang: str
+) -> HttpResponse:
+    _refused(campaign, "rate limited")
+    response = _message(
+        request,
+        questionnaire,
+        lang,
+        title=survey_form.text("too_many_answers", lang),
+        text="",
+        status=429,
+        campaign=campaign,
+    )
+    response["Retry-After"] = str(seconds_to_next_window(campaign))
+    return response
+
+
 def _step(
     request: HttpRequest, campaign: Campaign, questionnaire: Questionnaire, lang: str
 ) -> HttpResponse:
+    # Over the limit, every step says so before anything else: whether a one-time code
+    # is right must not be learnt past the limit either.
+    if submissions_exhausted(request, campaign):
+        return _limited(request, campaign, questionnaire, lang)
     code = codes.normalize(request.POST.get("rcode", ""))
     problem = _code_problem(campaign, code, lang)
     if problem is not None:
+        # A wrong or spent code counts like a submission, so codes cannot be guessed
+        # faster than answers can be sent.
+        if not submission_allowed(request, campaign):
+            return _limited(request, campaign, questionnaire, lang)
         text, status = problem
+        _refused(campaign, "one-time code used" if status == 409 else "unknown one-time code")
         if status == 409:
             return _notice(
                 request,
@@ -201,6 +250,7 @@ def _step(
     try:
         answers = survey_form.answers_from_post(questionnaire, request.POST)
     except survey_form.BadAnswers:
+        _refused(campaign, "answers no form sends")
         return _message(
             request,
             questionnaire,
@@ -220,6 +270,23 @@ def _step(
     if action == "submit" and shown == len(parts):
         return _submit(request, campaign, questionnaire, lang, answers, code)
     target = shown - 1 if action == "back" else shown + 1
+    return _step_page(request, campaign, questionnaire, lang, answers, code, target)
+
+
+def _step_page(
+    request: HttpRequest,
+    campaign: Campaign,
+    questionnaire: Questionnaire,
+    lang: str,
+    answers: dict[str, int | None],
+    code: str,
+    target: int,
+    *,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """Part `target` (1-based) of the form, with the answers so far carried along."""
+    parts = survey_form.sections(questionnaire, lang)
     target = min(max(target, 1), len(parts))
     section = parts[target - 1]
     here = {item.code for item in section.items}
@@ -256,9 +323,12 @@ def _step(
             "rcode": code,
             "last": target == len(parts),
             # On the last part, say so if earlier parts left statements unanswered.
-            "missing": target == len(parts)
+            "missing": not error
+            and target == len(parts)
             and any(item.code not in answers for part in parts[:-1] for item in part.items),
+            "error": error,
         },
+        status=status,
     )
 
 
@@ -270,24 +340,28 @@ def _submit(
     answers: dict[str, int | None],
     code: str,
 ) -> HttpResponse:
-    if not submission_allowed(request, campaign.code):
-        response = _message(
-            request,
-            questionnaire,
-            lang,
-            title=survey_form.text("too_many_answers", lang),
-            text="",
-            status=429,
-            campaign=campaign,
-        )
-        response["Retry-After"] = str(seconds_to_next_window())
-        return response
+    if not submission_allowed(request, campaign):
+        return _limited(request, campaign, questionnaire, lang)
     try:
         services.response_submit(
             campaign=campaign, answers=answers, language=lang, respondent_code=code
         )
+    except services.TooFewAnswers:
+        _refused(campaign, "too few answers")
+        return _step_page(
+            request,
+            campaign,
+            questionnaire,
+            lang,
+            answers,
+            code,
+            len(survey_form.sections(questionnaire, lang)),
+            error=survey_form.text("too_few_answers", lang),
+            status=400,
+        )
     # A code used meanwhile, or the campaign closed while the form was open.
     except services.CodeUsed:
+        _refused(campaign, "one-time code used")
         return _notice(
             request,
             questionnaire,
@@ -298,6 +372,7 @@ def _submit(
             campaign=campaign,
         )
     except services.CampaignClosed:
+        _refused(campaign, "closed")
         return _notice(
             request,
             questionnaire,

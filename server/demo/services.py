@@ -300,28 +300,54 @@ def _load_campaigns(
             n_responses += len(responses)
             n_answers += len(answers)
         progress("Survey campaigns and answers (synthetic)", n, len(units))
-    _fix_demo_campaign()
-    return n_campaigns, n_responses, n_answers
+    opened = _open_demo_campaign()
+    return n_campaigns + opened[0], n_responses + opened[1], n_answers + opened[2]
 
 
 DEMO_CAMPAIGN_CODE = "ENKAT6"
 """The demo's one known public code: README and `make serve` link to /s/ENKAT6."""
+DEMO_OPEN_SHARE = 4
+"""The open campaign starts with a quarter as many responses as its unit's closed one."""
 
 
-def _fix_demo_campaign() -> None:
-    """Give one pupils' campaign the known code, open from today for a year, so the
-    demo's survey link works whenever the demo is loaded."""
+def _open_demo_campaign() -> tuple[int, int, int]:
+    """Open a pupils' campaign with the known code from today for a year, beside a closed
+    one of the same unit, so the demo's survey link works whenever the demo is loaded.
+
+    It is a campaign of its own, not the closed one moved: an opened campaign's dates are
+    fixed, and its answers must stay out of results until it closes. A few answers copied
+    from the closed campaign show planners its response count.
+    """
     if Campaign.objects.filter(code=DEMO_CAMPAIGN_CODE, synthetic=False).exists():
-        return
-    campaign = (
+        return 0, 0, 0
+    closed = (
         Campaign.objects.filter(synthetic=True, questionnaire="pupils")
         .order_by("unit__name", "id")
         .first()
     )
-    if campaign is None:
-        return
+    if closed is None:
+        return 0, 0, 0
     today = timezone.localdate()
-    campaign.code = DEMO_CAMPAIGN_CODE
-    campaign.opens_on = min(campaign.opens_on, today)
-    campaign.closes_on = max(campaign.closes_on, today + timedelta(days=365))
-    campaign.save(update_fields=["code", "opens_on", "closes_on"])
+    campaign = Campaign.objects.create(
+        code=DEMO_CAMPAIGN_CODE,
+        questionnaire=closed.questionnaire,
+        unit=closed.unit,
+        respondent_group=closed.respondent_group,
+        years=closed.years,
+        opens_on=today,
+        closes_on=today + timedelta(days=365),
+        synthetic=True,
+    )
+    sources = list(
+        closed.responses.order_by("id")[: max(1, closed.responses.count() // DEMO_OPEN_SHARE)]
+    )
+    copies = Response.objects.bulk_create(
+        Response(campaign=campaign, submitted_on=today, language=r.language, synthetic=True)
+        for r in sources
+    )
+    answers = Answer.objects.bulk_create(
+        Answer(response=copy, item=a.item, index=a.index, value=a.value)
+        for source, copy in zip(sources, copies, strict=True)
+        for a in source.answers.all()
+    )
+    return 1, len(copies), len(answers)

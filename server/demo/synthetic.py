@@ -21,6 +21,8 @@ from surveys.questionnaire import Questionnaire
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DATA_DATE = date(2026, 11, 20)  # the synthetic data describe the city as of this day
+# The autumn survey campaigns, closed before DATA_DATE: only closed campaigns are published.
+CAMPAIGN_OPENS, CAMPAIGN_CLOSES = date(2026, 10, 12), date(2026, 11, 6)
 NAMESPACE = uuid.UUID("5b0c7d1e-3f52-4c2b-9a51-2f3d5e6a7b80")
 
 # The generator's model of the city: areas differ in need and in yard space per pupil.
@@ -264,11 +266,12 @@ def campaigns_for_unit(
     seed: int,
     taken_codes: set[str],
 ) -> list[SyntheticCampaign]:
-    """An autumn campaign for pupils and one for parents, answered in line with the condition."""
+    """An autumn campaign for pupils and one for parents, answered in line with the
+    condition; closed before `DATA_DATE`, so their results are published."""
     rng = rng_for(seed, "campaigns", unit.code)
     if rng.random() < 0.12:
         return []
-    opens, closes = date(2026, 10, 26), date(2026, 12, 18)
+    opens, closes = CAMPAIGN_OPENS, CAMPAIGN_CLOSES
     campaigns = []
     young = unit.year_to <= 3
     first_year = unit.year_from if young else max(unit.year_from, 4)
@@ -307,7 +310,7 @@ def campaigns_for_unit(
         raw = rng.normal(means, 0.8, size=(respondents, len(items)))
         values = np.clip(np.rint(raw), 0, 3).astype(int)
         dont_know = rng.random(size=values.shape) < 0.06
-        days = rng.integers(0, (DATA_DATE - opens).days + 1, size=respondents)
+        days = rng.integers(0, (closes - opens).days + 1, size=respondents)
         langs = rng.choice(LANGUAGES, size=respondents, p=languages_p)
         for r in range(respondents):
             answers = {

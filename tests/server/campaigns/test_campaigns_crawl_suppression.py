@@ -5,6 +5,10 @@ every item: a mean of 3.33 that no shown unit has. A planner's crawl follows eve
 link and frame, every API list and read of the OpenAPI schema, and every export, and the
 sentinel (in every way it could be written) is found nowhere. The same crawl with one
 respondent more does find it, so the crawler would see a leak.
+
+Beside it, an open campaign of another unit has more than enough respondents giving the
+same answers: an open campaign's answers reach nothing either, so it must not be found.
+Every other campaign is closed, as only closed campaigns are published.
 """
 
 from __future__ import annotations
@@ -118,9 +122,11 @@ def build(suppressed_respondents: int) -> None:
         return make_unit(site=make_site(district=district), year_from=4, year_to=9, **fields)
 
     for value in (3, 2, 3):
-        add_responses(make_campaign(unit=unit()), [value], 6)
-    target = make_campaign(unit=unit(name="Sentinelskolan"))
+        add_responses(make_campaign(unit=unit(), open_now=False), [value], 6)
+    target = make_campaign(unit=unit(name="Sentinelskolan"), open_now=False)
     add_responses(target, [1], suppressed_respondents)
+    still_open = make_campaign(unit=unit(name="Öppna skolan"), open_now=True)
+    add_responses(still_open, [1], settings.SURVEY_SUPPRESSION_THRESHOLD + 3)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The demo's known survey link, /s/ENKAT6, opens a pupils' survey that takes answers."""
+"""The demo's known survey link, /s/ENKAT6, opens a pupils' survey that takes answers;
+the other demo campaigns are closed, so their results are published."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from server.campaigns.models import Campaign
+from server.campaigns.models import Campaign, campaign_closed, campaign_is_open
+from server.campaigns.selectors import unit_results
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -22,3 +24,10 @@ def test_the_demo_has_open_campaigns_and_the_known_code() -> None:
     assert page.status_code == 200
     assert campaign.unit.name in page.content.decode()
     assert Campaign.objects.filter(synthetic=True).count() > 100
+    assert campaign_is_open(campaign)
+    others = Campaign.objects.exclude(code="ENKAT6")
+    assert all(campaign_closed(c) for c in others)
+    # ENKAT6's unit still shows its pupils' result: from its closed campaign, not ENKAT6.
+    closed = others.get(unit=campaign.unit, respondent_group="pupils")
+    (pupils,) = [g for g in unit_results(unit_ids=[campaign.unit_id]) if g["group"] == "pupils"]
+    assert pupils["respondents"] == closed.responses.count() != campaign.responses.count()

@@ -108,3 +108,26 @@ def test_a_reused_code_is_refused_and_a_closed_campaign_says_so(
     assert answer.status == 410
     assert phone.locator("h1").inner_text() == "Enkäten är stängd."
     phone.screenshot(path=str(screenshot_dir / "survey-closed.png"), full_page=True)
+
+
+def test_a_near_empty_response_is_sent_back_with_a_message(
+    live_server: Any, phone: Any, screenshot_dir: Path
+) -> None:
+    campaign = make_campaign(code="TOMT42")
+    phone.goto(f"{live_server.url}/s/{campaign.code}")
+    phone.locator("button[value=next]").click()
+    phone.locator("fieldset.item label[for$='_1']").first.click()  # one statement of 24
+    while not phone.locator("button[value=submit]").count():
+        phone.locator("button[value=next]").click()
+    phone.locator("button[value=submit]").click()
+
+    error = phone.locator("#step-error")
+    assert error.is_visible() and error.get_attribute("role") == "alert"
+    assert "minst hälften" in error.inner_text()
+    assert "Del 6 av 6" in phone.locator(".progress-text").inner_text()
+    phone.screenshot(path=str(screenshot_dir / "survey-too-few-answers.png"), full_page=True)
+    assert Response.objects.count() == 0
+    phone.locator("button[value=back]").click()  # the one answer is still there
+    for _ in range(4):
+        phone.locator("button[value=back]").click()
+    assert phone.locator("input[name=a_air_fresh][value='1']").is_checked()

@@ -19,7 +19,7 @@ def test_a_planner_opens_a_campaign_and_reads_results(
 ) -> None:
     make_planner()
     unit = make_unit(name="Ängsskolan", year_from=4, year_to=9)
-    add_responses(make_campaign(unit=make_unit(name="Bergsskolan")), [2], 7)
+    add_responses(make_campaign(unit=make_unit(name="Bergsskolan"), open_now=False), [2], 7)
     page.goto(live_server.url + "/enkater/")
     page.fill("#id_username", "planner-t")
     page.fill("#id_password", "pw-planner-123")

@@ -22,13 +22,13 @@ def planner() -> Client:
 
 
 def test_it_gives_raw_and_shrunk_values_with_counts_and_intervals(planner: Client) -> None:
-    big = make_campaign(unit=make_unit(year_from=4, year_to=9, pupils=100))
+    big = make_campaign(unit=make_unit(year_from=4, year_to=9, pupils=100), open_now=False)
     add_responses(big, [3], 20)
     add_responses(big, [2], 20)
-    small = make_campaign(unit=make_unit(year_from=4, year_to=9, pupils=100))
+    small = make_campaign(unit=make_unit(year_from=4, year_to=9, pupils=100), open_now=False)
     add_responses(small, [0], 3)
     add_responses(small, [2], 2)
-    third = make_campaign(unit=make_unit(year_from=4, year_to=9))
+    third = make_campaign(unit=make_unit(year_from=4, year_to=9), open_now=False)
     add_responses(third, [2], 10)
     add_responses(third, [1], 10)
 
@@ -48,7 +48,7 @@ def test_it_gives_raw_and_shrunk_values_with_counts_and_intervals(planner: Clien
 
 
 def test_it_marks_a_small_group_suppressed_with_no_numbers(planner: Client) -> None:
-    campaign = make_campaign()
+    campaign = make_campaign(open_now=False)
     add_responses(campaign, [3], 4)
 
     (group,) = planner.get("/api/v1/survey-results").json()["results"]
@@ -64,9 +64,13 @@ def test_it_marks_a_small_group_suppressed_with_no_numbers(planner: Client) -> N
 
 def test_the_site_include_shows_too_few_answers_and_the_shown_values() -> None:
     site = make_site()
-    shown = make_campaign(unit=make_unit(site=site, name="Visade enheten", year_from=4, year_to=9))
+    shown = make_campaign(
+        unit=make_unit(site=site, name="Visade enheten", year_from=4, year_to=9), open_now=False
+    )
     add_responses(shown, [2], 6)
-    hidden = make_campaign(unit=make_unit(site=site, name="Lilla enheten"), group="parents")
+    hidden = make_campaign(
+        unit=make_unit(site=site, name="Lilla enheten"), group="parents", open_now=False
+    )
     add_responses(hidden, [1], 2)
 
     unit_ids = list(site.units.values_list("id", flat=True))
@@ -84,7 +88,7 @@ def test_the_site_include_shows_too_few_answers_and_the_shown_values() -> None:
 
 
 def test_the_results_page_and_export_answer(planner: Client) -> None:
-    add_responses(make_campaign(), [2], 6)
+    add_responses(make_campaign(open_now=False), [2], 6)
     page = planner.get("/enkater/resultat/")
     assert page.status_code == 200 and "Hela staden" in page.content.decode()
     export = planner.get("/api/v1/survey-results/export?format=csv")

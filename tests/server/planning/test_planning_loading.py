@@ -21,7 +21,7 @@ def answer(unit: Any, group: str, values: list[int | None], respondents: int) ->
         unit=unit,
         respondent_group=group,
         opens_on=date(2026, 10, 1),
-        closes_on=date(2026, 12, 1),
+        closes_on=date(2026, 11, 1),
     )
     for _ in range(respondents):
         response = Response.objects.create(
@@ -115,7 +115,7 @@ def test_it_shrinks_a_small_school_toward_the_city_mean() -> None:
         unit=small,
         respondent_group="pupils",
         opens_on=date(2026, 10, 1),
-        closes_on=date(2026, 12, 1),
+        closes_on=date(2026, 11, 1),
     )
     for value in (0, 1, 0, 1, 0):
         response = Response.objects.create(
