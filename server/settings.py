@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "ninja",
     # Before server.accounts, whose admin replaces auditlog's view of the log entries.
     "auditlog",
+    "server.core",
     "server.accounts",
     "server.schools",
     "server.inspections",
@@ -365,6 +366,10 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
 )
 # Loading a backup or a fixture writes rows as they were: it is not a change to log.
 AUDITLOG_DISABLE_ON_RAW_SAVE = True
+
+# Fernet key that `manage.py backup` encrypts archives with (they hold survey answers) and
+# `manage.py restore` decrypts them with; unset, backups are written unencrypted.
+BACKUP_KEY = os.environ.get("SKOLMILJO_BACKUP_KEY", "").strip()
 
 # Where the demo loader reads the city's public school and district data.
 DEMO_DATA_DIR = Path(os.environ.get("SKOLMILJO_DEMO_DATA", BASE_DIR / "data" / "goteborg"))
