@@ -3,6 +3,7 @@ never holds (survey answers, respondent codes) and who may read it (administrato
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from surveys.questionnaire import load_questionnaire
 from tests.server.accounts.accounts_factories import make_code, make_device, make_inspector
 from tests.server.campaigns.campaign_factories import make_campaign, make_planner
 from tests.server.factories import make_site, make_unit
+from tests.server.inspections.conftest import Tablet, inspection_json
 
 pytestmark = pytest.mark.django_db
 
@@ -255,3 +257,22 @@ def test_it_gives_the_outer_actor_back_after_a_block(admin_user: User) -> None:
 
     assert entries_for(Site).get(object_pk=str(inner.pk)).actor == inspector
     assert entries_for(Site).get(object_pk=str(outer.pk)).actor == admin_user
+
+
+def test_it_logs_each_push_with_its_device_and_inspector(
+    client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    inga = make_inspector(username="inga")
+    device, token = make_device(user=inga, name="Ingas platta")
+    site = make_site()
+    tablet = Tablet(client, token)
+    before = LogEntry.objects.count()
+
+    with caplog.at_level(logging.INFO, logger="server.inspections.sync"):
+        response = tablet.push(inspection_json(site.code, n_ratings=2))
+
+    assert response.status_code == 200, response.content
+    assert [r.getMessage() for r in caplog.records] == [
+        f"sync push device={device.pk} inspector=inga created=1"
+    ]
+    assert LogEntry.objects.count() == before  # inspections are not in the table
