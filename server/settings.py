@@ -91,6 +91,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",
+    # Before server.accounts, whose admin replaces auditlog's view of the log entries.
+    "auditlog",
+    "server.core",
     "server.accounts",
     "server.schools",
     "server.inspections",
@@ -108,6 +111,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: the signed-in user is the actor of the audit entries.
+    "server.core.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -260,6 +265,112 @@ if SURVEY_SUPPRESSION_THRESHOLD < 2:  # an interval needs two respondents; 1 wou
 PHOTO_MAX_BYTES = int(os.environ.get("SKOLMILJO_PHOTO_MAX_BYTES", 15 * 1024 * 1024))
 # Tablet clocks drift; observations further in the future than this are refused.
 SYNC_CLOCK_TOLERANCE_SECONDS = int(os.environ.get("SKOLMILJO_SYNC_CLOCK_TOLERANCE", 600))
+
+# The audit trail: who changed school data, assignments, campaigns, plans, users and
+# devices, when, and from which address. django-auditlog rather than
+# django-simple-history: one append-only LogEntry table with a field-level diff and an
+# actor set by a middleware (or by server.core.audit.audit_actor for tablets), instead of
+# a shadow table per model that copies every row on every save. Only what is named here
+# is logged: never a survey response, an answer or a respondent code (Response, Answer
+# and RespondentCode are not registered, and Campaign's reverse relations are not
+# fields it logs). Fields are listed, not excluded, so a reverse relation (a campaign's
+# codes) can never appear; timestamps the entry has itself and large JSON are left out.
+# Inspections are not here: a tablet's push stores them in bulk (no model signals), each
+# row names its inspector and device and keeps every replaced revision, and each push
+# is logged by the sync endpoint (logger server.inspections.sync).
+_MASKED = {"mask_callable": "server.core.audit.mask"}
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {
+        "model": "schools.District",
+        "include_fields": ["code", "name", "kind", "official_code", "parent"],
+    },
+    {
+        "model": "schools.Site",
+        "include_fields": [
+            "code",
+            "name",
+            "district",
+            "lat",
+            "lon",
+            "floor_area_m2",
+            "yard_area_m2",
+            "year_built",
+            "replacement_value_sek",
+            "attributes_synthetic",
+            "removed_at",
+        ],
+    },
+    {
+        "model": "schools.SchoolUnit",
+        "include_fields": [
+            "code",
+            "name",
+            "school_form",
+            "years",
+            "year_from",
+            "year_to",
+            "pupils",
+            "capacity",
+            "site",
+            "socioeconomic_need",
+            "newly_arrived_share",
+            "need_synthetic",
+        ],
+    },
+    {"model": "inspections.Assignment", "include_fields": ["inspector", "site"]},
+    {
+        "model": "campaigns.Campaign",
+        "include_fields": [
+            "code",
+            "questionnaire",
+            "unit",
+            "respondent_group",
+            "years",
+            "opens_on",
+            "closes_on",
+            "synthetic",
+        ],
+    },
+    {
+        "model": "planning.SavedPlan",
+        "include_fields": ["name", "created_by", "inputs", "data_date", "synthetic"],
+    },
+    {
+        "model": "auth.User",
+        "include_fields": [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+            "password",
+        ],
+        "mask_fields": ["password"],
+        **_MASKED,
+        "m2m_fields": ["groups", "user_permissions"],
+    },
+    {"model": "auth.Group", "include_fields": ["name"], "m2m_fields": ["permissions"]},
+    {
+        "model": "accounts.Device",
+        "include_fields": ["user", "name", "token_hash", "revoked_at"],
+        "mask_fields": ["token_hash"],
+        **_MASKED,
+    },
+    {
+        "model": "accounts.EnrollmentCode",
+        "include_fields": ["user", "code_hash", "created_by", "expires_at", "used_at", "device"],
+        "mask_fields": ["code_hash"],
+        **_MASKED,
+    },
+)
+# Loading a backup or a fixture writes rows as they were: it is not a change to log.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
+
+# Fernet key that `manage.py backup` encrypts archives with (they hold survey answers) and
+# `manage.py restore` decrypts them with; unset, backups are written unencrypted.
+BACKUP_KEY = os.environ.get("SKOLMILJO_BACKUP_KEY", "").strip()
 
 # Where the demo loader reads the city's public school and district data.
 DEMO_DATA_DIR = Path(os.environ.get("SKOLMILJO_DEMO_DATA", BASE_DIR / "data" / "goteborg"))

@@ -2,6 +2,8 @@
 
 Adding an enrollment code makes one with `services.enrollment_code_create` and shows the
 code and its QR once, on the answer page; it is never stored, so it cannot be shown again.
+
+The audit trail (django-auditlog's log entries) is shown here too, to administrators only.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from typing import Any
 
 import qrcode
 import qrcode.image.svg
+from auditlog.admin import LogEntryAdmin
+from auditlog.models import LogEntry
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -113,3 +117,32 @@ class EnrollmentCodeAdmin(admin.ModelAdmin):
         return TemplateResponse(
             request, "admin/accounts/enrollmentcode/create.html", {**context, "form": form}
         )
+
+
+admin.site.unregister(LogEntry)
+
+
+@admin.register(LogEntry)
+class AuditLogEntryAdmin(LogEntryAdmin):
+    """The audit trail: administrators (superusers) read it; nobody changes or deletes it.
+
+    Not even a model permission opens it to a planner or any other staff user, since the
+    entries say who did what and from which address.
+    """
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # auditlog allows deletes that cascade from elsewhere; no entry points at another
+        # row with a cascading key (the actor is SET_NULL), so none is needed.
+        return False

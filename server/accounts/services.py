@@ -17,6 +17,7 @@ from django.utils.crypto import salted_hmac
 
 from server.accounts.models import Device, EnrollmentCode
 from server.accounts.selectors import user_is_inspector
+from server.core.audit import audit_actor
 from server.core.codes import ALPHABET, normalize
 from server.core.roles import INSPECTOR
 from shared.errors import ErrorDetail, InvalidInput, Unauthorized
@@ -136,22 +137,26 @@ def device_enroll(*, code: str, device_name: str) -> tuple[Device, str]:
                 "The inspector account of this enrollment code is not active; ask an administrator."
             )
         token = secrets.token_urlsafe(32)
-        device = Device.objects.create(
-            user=enrollment.user, name=name, token_hash=token_hash(token), created_at=now
-        )
-        enrollment.device = device
-        enrollment.save(update_fields=["device"])
+        # Nobody is signed in: the audit trail names the inspector the code was made for.
+        with audit_actor(enrollment.user):
+            device = Device.objects.create(
+                user=enrollment.user, name=name, token_hash=token_hash(token), created_at=now
+            )
+            enrollment.device = device
+            enrollment.save(update_fields=["device"])
     return device, token
 
 
 def device_revoke(*, device: Device) -> None:
     """Stop the device's token from working; revoking again keeps the first time."""
-    now = timezone.now()
     with transaction.atomic():
-        if Device.objects.filter(pk=device.pk, revoked_at__isnull=True).update(revoked_at=now):
-            device.revoked_at = now
-        else:
-            device.refresh_from_db(fields=["revoked_at"])
+        # Saved, not updated by a query, so the audit trail sees who revoked it; the row
+        # lock (SQLite: the immediate transaction) keeps the first revocation's time.
+        locked = Device.objects.select_for_update().get(pk=device.pk)
+        if locked.revoked_at is None:
+            locked.revoked_at = timezone.now()
+            locked.save(update_fields=["revoked_at"])
+        device.revoked_at = locked.revoked_at
 
 
 def device_for_token(*, token: str) -> Device:

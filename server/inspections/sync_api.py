@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
 from typing import Any
 
 import pydantic
@@ -11,6 +13,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
 
 from server.accounts.auth import device_auth
+from server.core.audit import audit_actor
 from server.core.errors import ErrorOut
 from server.inspections.reference import reference_pull
 from server.inspections.services import Source, inspections_push_json
@@ -19,6 +22,9 @@ from shared.sync import PushIn, PushOut, ReferenceOut
 
 _REF = "#/components/schemas/{model}"
 router = Router(tags=["sync"], auth=device_auth)
+# One line per push: which device and inspector stored what (the audit trail of pushes;
+# the inspections themselves name their inspector and device and keep every revision).
+logger = logging.getLogger("server.inspections.sync")
 
 
 class ReferenceParams(Schema):
@@ -60,7 +66,16 @@ def push_inspections(request: HttpRequest) -> Any:
     device = request.auth  # type: ignore[attr-defined]
     source = Source(inspector=device.user, device_name=device.name)
     try:
-        results = inspections_push_json(body=request.body, source=source)
+        # Anything the push changes that the audit trail logs is the inspector's doing.
+        with audit_actor(device.user):
+            results = inspections_push_json(body=request.body, source=source)
     except pydantic.ValidationError as exc:
         raise ValidationError(list(exc.errors())) from None
+    statuses = Counter(r.status for r in results)
+    logger.info(
+        "sync push device=%s inspector=%s %s",
+        device.pk,
+        device.user.get_username(),
+        " ".join(f"{status}={n}" for status, n in sorted(statuses.items())),
+    )
     return PushOut(results=results)
