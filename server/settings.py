@@ -256,6 +256,8 @@ AXES_RESET_ON_SUCCESS = True
 # minutes" on the lock-out page is true from the moment it is shown.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 AXES_CLIENT_IP_CALLABLE = "server.core.client.client_address"
+# axes' own log lines name the client through this: hashed, never the address in clear.
+AXES_CLIENT_STR_CALLABLE = "server.accounts.signals.axes_client_str"
 AXES_LOCKOUT_CALLABLE = "server.pages.views.login_locked_out"
 # No table of every successful sign-in with its address: the auth.login log line says it.
 AXES_DISABLE_ACCESS_LOG = True
@@ -299,9 +301,21 @@ SYNC_CLOCK_TOLERANCE_SECONDS = int(os.environ.get("SKOLMILJO_SYNC_CLOCK_TOLERANC
 # Where the demo loader reads the city's public school and district data.
 DEMO_DATA_DIR = Path(os.environ.get("SKOLMILJO_DEMO_DATA", BASE_DIR / "data" / "goteborg"))
 
+# JSON lines for a log collector in production; a readable line in the demo and tests.
+# Either way the events (sync.push, device.enroll, auth.login, …) carry no address or user
+# name in clear: see server.core.logs.
+LOG_FORMAT = os.environ.get("SKOLMILJO_LOG_FORMAT", "text" if LOCAL_MODE else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(
+        f"SKOLMILJO_LOG_FORMAT={LOG_FORMAT!r} is not known: use json or text."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "server.core.logs.json_formatter"},
+        "text": {"()": "server.core.logs.TextFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("SKOLMILJO_LOG_LEVEL", "INFO")},
 }

@@ -29,3 +29,20 @@ def test_it_reads_the_policy_from_the_environment(load_settings: Callable[..., A
 def test_it_refuses_a_policy_of_zero(load_settings: Callable[..., Any], variable: str) -> None:
     with pytest.raises(ImproperlyConfigured, match="at least 1"):
         load_settings(**{variable: "0"})
+
+
+def test_it_logs_json_lines_in_production_and_text_in_the_demo(
+    load_settings: Callable[..., Any],
+) -> None:
+    production = load_settings(SKOLMILJO_MODE="production", SKOLMILJO_SECRET_KEY="k" * 50)
+    demo = load_settings(SKOLMILJO_MODE="demo")
+    chosen = load_settings(SKOLMILJO_LOG_FORMAT="json")
+
+    assert production["LOGGING"]["handlers"]["console"]["formatter"] == "json"
+    assert demo["LOGGING"]["handlers"]["console"]["formatter"] == "text"
+    assert chosen["LOGGING"]["handlers"]["console"]["formatter"] == "json"
+
+
+def test_it_refuses_an_unknown_log_format(load_settings: Callable[..., Any]) -> None:
+    with pytest.raises(ImproperlyConfigured, match="SKOLMILJO_LOG_FORMAT"):
+        load_settings(SKOLMILJO_LOG_FORMAT="xml")
