@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -94,6 +95,8 @@ INSTALLED_APPS = [
     # Before server.accounts, whose admin replaces auditlog's view of the log entries.
     "auditlog",
     "server.core",
+    # Sign-in lock-out: counts failures per user name and client address in the database.
+    "axes",
     "server.accounts",
     "server.schools",
     "server.inspections",
@@ -115,6 +118,14 @@ MIDDLEWARE = [
     "server.core.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes asks: it turns a locked-out sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out sign-in before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "server.urls"
@@ -228,6 +239,33 @@ TRUSTED_PROXIES = env_count("SKOLMILJO_TRUSTED_PROXIES", 0)
 # Django-Ninja trusts X-Forwarded-For when this is None; our throttles ask
 # server.core.client anyway, this keeps any other Ninja throttle in line.
 NINJA_NUM_PROXIES = TRUSTED_PROXIES
+
+# Sign-in lock-out (django-axes) on /accounts/login/ and /admin/login/: after
+# SKOLMILJO_LOGIN_FAILURE_LIMIT failed sign-ins of one user name from one client address,
+# that pair is refused for SKOLMILJO_LOGIN_COOLOFF_MINUTES. Keyed on both together, so
+# nobody can lock a planner out from elsewhere, and the address is the one every rate
+# limit uses (server.core.client, honouring TRUSTED_PROXIES). The failures are counted in
+# the database, so every server process sees them and an administrator can read and
+# delete them in the admin (Axes → Access attempts) to unlock early.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_count("SKOLMILJO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_count("SKOLMILJO_LOGIN_COOLOFF_MINUTES", 15))
+if AXES_FAILURE_LIMIT < 1 or not AXES_COOLOFF_TIME:
+    # axes reads a cool-off of zero as "locked until an administrator unlocks".
+    raise ImproperlyConfigured(
+        "SKOLMILJO_LOGIN_FAILURE_LIMIT and SKOLMILJO_LOGIN_COOLOFF_MINUTES must be at least 1."
+    )
+AXES_RESET_ON_SUCCESS = True
+# A try during the lock-out counts too and restarts the cool-off, so "try again in N
+# minutes" on the lock-out page is true from the moment it is shown.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_CLIENT_IP_CALLABLE = "server.core.client.client_address"
+# axes' own log lines name the client through this: hashed, never the address in clear.
+AXES_CLIENT_STR_CALLABLE = "server.accounts.signals.axes_client_str"
+AXES_LOCKOUT_CALLABLE = "server.pages.views.login_locked_out"
+# No table of every successful sign-in with its address: the auth.login log line says it.
+AXES_DISABLE_ACCESS_LOG = True
 
 # One Redis shared by every server process (rate limits count there); without it (the
 # demo) each process has its own local-memory cache. clear() empties the whole Redis
@@ -375,6 +413,14 @@ BACKUP_KEY = os.environ.get("SKOLMILJO_BACKUP_KEY", "").strip()
 # Where the demo loader reads the city's public school and district data.
 DEMO_DATA_DIR = Path(os.environ.get("SKOLMILJO_DEMO_DATA", BASE_DIR / "data" / "goteborg"))
 
+# JSON lines for a log collector in production; a readable line in the demo and tests.
+# Either way the events (sync.push, device.enroll, auth.login, …) carry no address or user
+# name in clear: see server.core.logs.
+LOG_FORMAT = os.environ.get("SKOLMILJO_LOG_FORMAT", "text" if LOCAL_MODE else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(
+        f"SKOLMILJO_LOG_FORMAT={LOG_FORMAT!r} is not known: use json or text."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -382,14 +428,16 @@ LOGGING = {
         "survey_requests_hidden": {"()": "server.campaigns.request_log.SurveyRequestsHidden"}
     },
     "formatters": {
+        "json": {"()": "server.core.logs.json_formatter"},
+        "text": {"()": "server.core.logs.TextFormatter"},
         "django.server": {
             "()": "django.utils.log.ServerFormatter",
             "format": "[{server_time}] {message}",
             "style": "{",
-        }
+        },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
         "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
     },
     "loggers": {

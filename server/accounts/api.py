@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
@@ -11,9 +13,23 @@ from ninja.throttling import AnonRateThrottle
 from server.accounts import services
 from server.core.client import client_address
 from server.core.errors import ErrorOut
+from server.core.logs import pseudonym
+from shared.errors import InvalidInput
 from shared.sync import EnrollIn, EnrollOut
 
 router = Router(tags=["devices"])
+logger = logging.getLogger(__name__)
+
+
+def _log_refusal(request: HttpRequest, reason: str) -> None:
+    logger.info(
+        "device.enroll",
+        extra={
+            "outcome": "refused",
+            "reason": reason,
+            "client_hash": pseudonym(client_address(request)),
+        },
+    )
 
 
 class EnrollThrottle(AnonRateThrottle):
@@ -27,6 +43,12 @@ class EnrollThrottle(AnonRateThrottle):
     def get_ident(self, request: HttpRequest) -> str:
         # Ninja's own reading trusts X-Forwarded-For by default: one answer for every limit.
         return client_address(request)
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        allowed = super().allow_request(request)
+        if not allowed:
+            _log_refusal(request, "throttled")
+        return allowed
 
 
 @router.post(
@@ -44,5 +66,21 @@ def enroll_device(request: HttpRequest, payload: EnrollIn) -> EnrollOut:
     the code is unknown, already used or expired (the message says which); 422 for a
     malformed body; 429 (with Retry-After) after too many attempts from one address.
     """
-    device, token = services.device_enroll(code=payload.code, device_name=payload.device_name)
+    try:
+        device, token = services.device_enroll(code=payload.code, device_name=payload.device_name)
+    except services.EnrollmentRefused as exc:
+        _log_refusal(request, exc.reason)
+        raise
+    except InvalidInput:
+        _log_refusal(request, "invalid")
+        raise
+    logger.info(
+        "device.enroll",
+        extra={
+            "outcome": "enrolled",
+            "device_id": device.pk,
+            "inspector_id": device.user_id,
+            "client_hash": pseudonym(client_address(request)),
+        },
+    )
     return EnrollOut(token=token, inspector=device.user.get_username(), server_time=timezone.now())

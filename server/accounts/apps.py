@@ -7,3 +7,7 @@ class AccountsConfig(AppConfig):
     name = "server.accounts"
     label = "accounts"
     verbose_name = "Konton och enheter"
+
+    def ready(self) -> None:
+        # Connects the sign-in log's receivers.
+        from server.accounts import signals  # noqa: F401

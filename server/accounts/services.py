@@ -98,21 +98,37 @@ def enrollment_code_create(
     return code, plain
 
 
-def _refusal(hashed: str) -> str:
+class EnrollmentRefused(Unauthorized):
+    """An enrollment refused (401), with a short `reason` for the log: `unknown_code`,
+    `used_code`, `expired_code` or `inactive_inspector`."""
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def _refusal(hashed: str) -> EnrollmentRefused:
     """Why a code could not be claimed, for a person to act on."""
     code = EnrollmentCode.objects.filter(code_hash=hashed).first()
     if code is None:
-        return "This enrollment code is not known: check it for typos, or ask for a new one."
+        return EnrollmentRefused(
+            "This enrollment code is not known: check it for typos, or ask for a new one.",
+            reason="unknown_code",
+        )
     if code.used_at is not None:
-        return "This enrollment code has already been used; ask for a new one."
-    return "This enrollment code has expired; ask for a new one."
+        return EnrollmentRefused(
+            "This enrollment code has already been used; ask for a new one.", reason="used_code"
+        )
+    return EnrollmentRefused(
+        "This enrollment code has expired; ask for a new one.", reason="expired_code"
+    )
 
 
 def device_enroll(*, code: str, device_name: str) -> tuple[Device, str]:
     """Spend a one-time code on a new device; returns it and its bearer token.
 
     The token is returned only here: the server keeps its SHA-256. Unknown, used or
-    expired codes raise Unauthorized, saying which.
+    expired codes raise EnrollmentRefused (an Unauthorized), saying which.
     """
     name = device_name.strip()
     if not name:
@@ -129,12 +145,14 @@ def device_enroll(*, code: str, device_name: str) -> tuple[Device, str]:
             code_hash=hashed, used_at__isnull=True, expires_at__gt=now
         ).update(used_at=now)
         if claimed != 1:
-            raise Unauthorized(_refusal(hashed))
+            raise _refusal(hashed)
         enrollment = EnrollmentCode.objects.select_related("user").get(code_hash=hashed)
         if not user_is_inspector(user=enrollment.user):
             # Raising rolls the claim back; the code works again if the role comes back.
-            raise Unauthorized(
-                "The inspector account of this enrollment code is not active; ask an administrator."
+            raise EnrollmentRefused(
+                "The inspector account of this enrollment code is not active; "
+                "ask an administrator.",
+                reason="inactive_inspector",
             )
         token = secrets.token_urlsafe(32)
         # Nobody is signed in: the audit trail names the inspector the code was made for.

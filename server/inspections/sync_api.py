@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
 from typing import Any
 
@@ -22,9 +23,13 @@ from shared.sync import PushIn, PushOut, ReferenceOut
 
 _REF = "#/components/schemas/{model}"
 router = Router(tags=["sync"], auth=device_auth)
-# One line per push: which device and inspector stored what (the audit trail of pushes;
-# the inspections themselves name their inspector and device and keep every revision).
+# One line per push (`sync.push`): which device and inspector stored what, with counts
+# only (the inspections themselves name their inspector and device and keep every revision).
 logger = logging.getLogger("server.inspections.sync")
+
+
+def _elapsed_ms(start: float) -> int:
+    return round((time.perf_counter() - start) * 1000)
 
 
 class ReferenceParams(Schema):
@@ -39,8 +44,23 @@ class ReferenceParams(Schema):
 def pull_reference(request: HttpRequest, params: Query[ReferenceParams]) -> Any:
     """Sites, catalogue and assignments changed since the cursor (all of it on the first
     pull); the inspector's assigned sites come first; withdrawn sites are marked removed."""
+    start = time.perf_counter()
     device = request.auth  # type: ignore[attr-defined]
-    return reference_pull(inspector=device.user, cursor=params.cursor)
+    answer = reference_pull(inspector=device.user, cursor=params.cursor)
+    logger.info(
+        "sync.reference",
+        extra={
+            "device_id": device.pk,
+            "inspector_id": device.user_id,
+            "cursor": params.cursor is not None,
+            "sites": len(answer.sites),
+            "removed": sum(site.removed for site in answer.sites),
+            "assignments": len(answer.assignments),
+            "catalogue": answer.catalogue is not None,
+            "duration_ms": _elapsed_ms(start),
+        },
+    )
+    return answer
 
 
 # The body is read here rather than by a `payload: PushIn` parameter: validating every
@@ -63,19 +83,29 @@ def push_inspections(request: HttpRequest) -> Any:
     """Store up to 200 inspections; one result per inspection, in order (statuses: created,
     unchanged, updated, stale, conflict, invalid). A malformed record never fails the batch;
     `missing_photos` lists photos to PUT to /photos/{sha256}."""
+    start = time.perf_counter()
     device = request.auth  # type: ignore[attr-defined]
     source = Source(inspector=device.user, device_name=device.name)
+    # Counts and sizes only: nothing an inspector wrote goes into the log.
+    facts = {"device_id": device.pk, "inspector_id": device.user_id, "bytes": len(request.body)}
     try:
         # Anything the push changes that the audit trail logs is the inspector's doing.
         with audit_actor(device.user):
             results = inspections_push_json(body=request.body, source=source)
     except pydantic.ValidationError as exc:
+        logger.info(
+            "sync.push",
+            extra={**facts, "outcome": "malformed", "duration_ms": _elapsed_ms(start)},
+        )
         raise ValidationError(list(exc.errors())) from None
-    statuses = Counter(r.status for r in results)
     logger.info(
-        "sync push device=%s inspector=%s %s",
-        device.pk,
-        device.user.get_username(),
-        " ".join(f"{status}={n}" for status, n in sorted(statuses.items())),
+        "sync.push",
+        extra={
+            **facts,
+            "outcome": "stored",
+            "inspections": len(results),
+            "statuses": dict(Counter(result.status for result in results)),
+            "duration_ms": _elapsed_ms(start),
+        },
     )
     return PushOut(results=results)

@@ -3,8 +3,11 @@ data); every other page is for signed-in planners and administrators."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -44,6 +47,22 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request, "pages/home.html", {"overview": overview, "synthetic": overview.synthetic}
     )
+
+
+def login_locked_out(
+    request: HttpRequest,
+    response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The sign-in page saying the sign-in is locked and for how long, with status 429.
+
+    django-axes answers with this (settings.AXES_LOCKOUT_CALLABLE) instead of the sign-in
+    page, on /accounts/login/ and /admin/login/ alike. Every try during a lock-out starts
+    the cool-off again, so the whole cool-off is the time left.
+    """
+    minutes = max(1, math.ceil(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
+    context = {"form": AuthenticationForm(request), "locked_out_minutes": minutes}
+    return render(request, "pages/login.html", context, status=429)
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

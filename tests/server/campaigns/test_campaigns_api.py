@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 import zxingcpp
 from django.conf import settings
+from django.http import HttpRequest
 from django.test import Client
 from PIL import Image
 
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def planner_client() -> Client:
     make_planner()
     client = Client()
-    assert client.login(username="planner-t", password="pw-planner-123")
+    assert client.login(request=HttpRequest(), username="planner-t", password="pw-planner-123")
     return client
 
 

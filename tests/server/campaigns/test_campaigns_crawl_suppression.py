@@ -20,6 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.conf import settings
+from django.http import HttpRequest
 from django.test import Client
 from openpyxl import load_workbook
 
@@ -133,7 +134,7 @@ def build(suppressed_respondents: int) -> None:
 def planner() -> Client:
     make_planner()
     client = Client()
-    assert client.login(username="planner-t", password="pw-planner-123")
+    assert client.login(request=HttpRequest(), username="planner-t", password="pw-planner-123")
     return client
 
 

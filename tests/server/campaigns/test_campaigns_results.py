@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.test import Client
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def planner() -> Client:
     make_planner()
     client = Client()
-    assert client.login(username="planner-t", password="pw-planner-123")
+    assert client.login(request=HttpRequest(), username="planner-t", password="pw-planner-123")
     return client
 
 

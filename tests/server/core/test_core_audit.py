@@ -11,6 +11,7 @@ from auditlog.context import set_extra_data
 from auditlog.models import LogEntry
 from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
+from django.http import HttpRequest
 from django.test import Client
 
 from server.accounts.models import Device, EnrollmentCode
@@ -49,7 +50,7 @@ def admin_client(admin_user: User) -> Client:
 def planner_client() -> Client:
     make_planner()
     client = Client()
-    assert client.login(username="planner-t", password="pw-planner-123")
+    assert client.login(request=HttpRequest(), username="planner-t", password="pw-planner-123")
     return client
 
 
@@ -272,7 +273,11 @@ def test_it_logs_each_push_with_its_device_and_inspector(
         response = tablet.push(inspection_json(site.code, n_ratings=2))
 
     assert response.status_code == 200, response.content
-    assert [r.getMessage() for r in caplog.records] == [
-        f"sync push device={device.pk} inspector=inga created=1"
-    ]
+    [record] = caplog.records
+    assert (record.getMessage(), record.device_id, record.inspector_id, record.statuses) == (
+        "sync.push",
+        device.pk,
+        inga.pk,
+        {"created": 1},
+    )
     assert LogEntry.objects.count() == before  # inspections are not in the table

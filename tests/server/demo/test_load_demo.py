@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db.models import Count
+from django.http import HttpRequest
 from django.test import Client
 
 from server.campaigns.models import Answer, Campaign, Response
@@ -96,11 +97,11 @@ def test_it_signs_in_the_demo_users_and_shows_the_synthetic_banner() -> None:
     page = client.get("/").content.decode()
     assert "syntetiska" in page
     assert "<dd>138</dd>" in page
-    assert client.login(username="admin", password="skolmiljo-admin")
+    assert client.login(request=HttpRequest(), username="admin", password="skolmiljo-admin")
     assert client.get("/admin/schools/site/").status_code == 200
     assert "Bergsjöskolan" in client.get("/admin/schools/site/?q=bergsj").content.decode()
-    assert client.login(username="planner", password="skolmiljo-planner")
-    assert client.login(username="inspector", password="skolmiljo-inspector")
+    assert client.login(request=HttpRequest(), username="planner", password="skolmiljo-planner")
+    assert client.login(request=HttpRequest(), username="inspector", password="skolmiljo-inspector")
     assert User.objects.get(username="planner").groups.filter(name="planner").exists()
 
 
