@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import F, QuerySet, Window
+from django.db.models import F, Prefetch, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from server.inspections.models import Inspection, Rating
+from server.inspections.models import Inspection, InspectionRevision, Rating
 from server.schools.models import Site
 from shared.errors import NotFound
 
@@ -45,7 +45,10 @@ def site_inspections(*, code: str) -> QuerySet[Inspection]:
 def inspection_get(*, uuid: str) -> Inspection:
     row = (
         Inspection.objects.select_related("site", "inspector")
-        .prefetch_related("ratings", "history")
+        .prefetch_related(
+            "ratings",
+            Prefetch("history", InspectionRevision.objects.select_related("inspector")),
+        )
         .filter(uuid=uuid)
         .first()
     )

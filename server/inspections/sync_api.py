@@ -58,7 +58,7 @@ def push_inspections(request: HttpRequest) -> Any:
     unchanged, updated, stale, conflict, invalid). A malformed record never fails the batch;
     `missing_photos` lists photos to PUT to /photos/{sha256}."""
     device = request.auth  # type: ignore[attr-defined]
-    source = Source(inspector=device.user, device_name=device.name)
+    source = Source(inspector=device.user, device_name=device.name, device=device)
     try:
         results = inspections_push_json(body=request.body, source=source)
     except pydantic.ValidationError as exc:
