@@ -36,9 +36,10 @@ from mobile.store.types import now_utc
 from mobile.sync.api import SyncApi
 from mobile.sync.retry import Backoff, with_retries
 from shared.errors import Forbidden, Unauthorized
-from shared.sync import MAX_PUSH_BATCH, PushResult
+from shared.sync import MAX_PUSH_BATCH, ReceivedPushResult
 
 T = TypeVar("T")
+# Only these are accepted; every other status, known or not, is a refusal.
 ACCEPTED: Final = frozenset({"created", "unchanged", "updated"})
 # A second round re-sends what the server said it lacked photos for, after uploading them.
 ROUNDS: Final = 2
@@ -186,13 +187,14 @@ def _upload_photos(
     return uploaded
 
 
-def _refusal_reason(result: PushResult) -> str:
+def _refusal_reason(result: ReceivedPushResult) -> str:
+    status = result.status if result.known else f"unknown status '{result.status}' from server"
     details = "; ".join(f"{e.field or '-'}: {e.message}" for e in result.errors)
-    return f"{result.status}: {details}" if details else result.status
+    return f"{status}: {details}" if details else status
 
 
 def _record(
-    session: Session, entry_ids: list[int], results: list[PushResult], report: SyncReport
+    session: Session, entry_ids: list[int], results: list[ReceivedPushResult], report: SyncReport
 ) -> None:
     # Two queries for the whole batch, not two per answer.
     entries = {

@@ -27,7 +27,13 @@ from shared.bounds import MAX_FIRST_REVISION, MAX_REVISION_STEP, quantity_bound
 from shared.canonical import content_hash
 from shared.catalogue import Catalogue
 from shared.errors import ErrorDetail
-from shared.sync import InspectionIn, PushResult, parse_push, parse_push_record
+from shared.sync import (
+    NOT_OWNER_MESSAGE,
+    InspectionIn,
+    PushResult,
+    parse_push,
+    parse_push_record,
+)
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,7 @@ class Source:
 
 # An inspection is its creator's: another inspector's push of its UUID changes nothing.
 # "conflict", not a new status: tablets in the field know a fixed list of statuses.
-NOT_YOURS: Final = ErrorDetail(field="uuid", message="belongs to another inspector")
+NOT_YOURS: Final = ErrorDetail(field="uuid", message=NOT_OWNER_MESSAGE)
 
 
 def inspections_push(*, raws: list[Any], source: Source) -> list[PushResult]:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 from sqlalchemy.orm import Session, sessionmaker
 from tcp_proxy import TcpProxy
 
@@ -75,13 +76,19 @@ class Tablet:
 
     data_dir: Path
     language: str = "sv"
+    # Talk to a fake server (`fake_server.FakeServer.transport`) instead of the network.
+    transport: httpx.BaseTransport | None = None
     session_factory: sessionmaker[Session] = field(init=False)
 
     def __post_init__(self) -> None:
         self.session_factory = init_store(self.data_dir / "skolmiljo.sqlite3")
         self.tr = translator_for(self.language)
         self.photos_dir = self.data_dir / "photos"
-        self.enrolling = EnrollController(self.session_factory, self.tr)
+        self.enrolling = EnrollController(
+            self.session_factory,
+            self.tr,
+            lambda url, token: SyncApi(url, token, transport=self.transport),
+        )
         self.sites = SitesController(self.session_factory)
         self.inspections = InspectionController(
             self.session_factory, self.tr, photos_dir=self.photos_dir
@@ -90,11 +97,12 @@ class Tablet:
     def close(self) -> None:
         close_store(self.session_factory)
 
-    def enroll(self, live: LiveSync) -> str:
+    def enroll(self, live: Any) -> str:
+        """Enroll with a `LiveSync` or a `FakeServer` (anything with `url` and `code()`)."""
         return self.enrolling.enroll(server_url=live.url, code=live.code(), device_name="Platta 7")
 
     def sync(self, backoff: Backoff = FAST_BACKOFF, **kwargs: Any) -> SyncReport:
-        api: SyncApi = api_for_store(self.session_factory)
+        api: SyncApi = api_for_store(self.session_factory, transport=self.transport)
         with api:
             return sync_run(
                 self.session_factory,
