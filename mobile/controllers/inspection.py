@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from mobile.i18n import Translator
@@ -158,11 +158,14 @@ class InspectionController:
             site = session.get(Site, site_code)
             if site is None or site.removed:
                 raise NotFound(self._tr("inspection.no_site"))
+            inspector = setting_get(session, SettingKey.INSPECTOR)
+            # Another inspector's draft is theirs to finish: only they may send it.
             draft = session.scalars(
                 select(Inspection)
                 .where(
                     Inspection.site_code == site_code,
                     Inspection.state == InspectionState.DRAFT,
+                    or_(Inspection.inspector == inspector, Inspection.inspector.is_(None)),
                 )
                 .order_by(Inspection.started_at.desc())
             ).first()
@@ -173,7 +176,10 @@ class InspectionController:
             if not version:
                 raise NotFound(self._tr("inspection.no_catalogue"))
             inspection = Inspection(
-                site_code=site_code, catalogue_version=version, started_at=self._clock()
+                site_code=site_code,
+                catalogue_version=version,
+                started_at=self._clock(),
+                inspector=inspector,
             )
             session.add(inspection)
             session.flush()

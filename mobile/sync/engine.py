@@ -30,13 +30,13 @@ from mobile.store import (
     setting_get,
     setting_set,
 )
-from mobile.store.outbox import outbox_ack, outbox_pending, outbox_recover
+from mobile.store.outbox import outbox_ack, outbox_pending, outbox_recover, outbox_requeue
 from mobile.store.reference import reference_apply
 from mobile.store.types import now_utc
 from mobile.sync.api import SyncApi
 from mobile.sync.retry import Backoff, with_retries
-from shared.errors import Forbidden, Unauthorized
-from shared.sync import MAX_PUSH_BATCH, ReceivedPushResult
+from shared.errors import ErrorDetail, Forbidden, Unauthorized
+from shared.sync import MAX_PUSH_BATCH, NOT_OWNER_MESSAGE, ReceivedPushResult
 
 T = TypeVar("T")
 # Only these are accepted; every other status, known or not, is a refusal.
@@ -102,6 +102,7 @@ def sync_run(
         progress("reference", 1, 1)
         for _round in range(ROUNDS):
             with session_factory.begin() as session:
+                _hold_back_others(session, setting_get(session, SettingKey.INSPECTOR))
                 pending = [(e.id, e.inspection_uuid, e.payload) for e in outbox_pending(session)]
                 _mark_sending(session, {uuid for _, uuid, _ in pending})
             if not pending:
@@ -128,6 +129,37 @@ def sync_run(
         with session_factory.begin() as session:
             outbox_recover(session)
     return report
+
+
+def _hold_back_others(session: Session, inspector: str | None) -> None:
+    """Refuse, without sending, what another inspector began on this tablet.
+
+    Sent under this enrollment, an inspection the server has never seen would be
+    credited to the wrong inspector (one it has seen is refused there the same way).
+    Enrolling again re-queues these (`requeue_not_owner`).
+    """
+    entries = session.scalars(
+        select(OutboxEntry)
+        .join(Inspection, Inspection.uuid == OutboxEntry.inspection_uuid)
+        .where(
+            OutboxEntry.acked_at.is_(None),
+            Inspection.inspector.is_not(None),
+            Inspection.inspector != inspector,
+        )
+    ).all()
+    for entry in entries:
+        entry.last_error = NOT_OWNER_REASON
+        outbox_ack(session, entry)
+        inspection = session.get_one(Inspection, entry.inspection_uuid)
+        if entry.revision == inspection.revision and inspection.state in PENDING_STATES:
+            inspection.state = InspectionState.REFUSED
+            inspection.refusal_reason = NOT_OWNER_REASON
+
+
+def requeue_not_owner(session: Session) -> int:
+    """On enrollment: send again what was refused as another inspector's; what is still
+    not this inspector's is refused again at the next sync."""
+    return outbox_requeue(session, reason=NOT_OWNER_REASON)
 
 
 def _mark_sending(session: Session, uuids: set[str]) -> None:
@@ -191,6 +223,14 @@ def _refusal_reason(result: ReceivedPushResult) -> str:
     status = result.status if result.known else f"unknown status '{result.status}' from server"
     details = "; ".join(f"{e.field or '-'}: {e.message}" for e in result.errors)
     return f"{status}: {details}" if details else status
+
+
+NOT_OWNER_REASON: Final = _refusal_reason(
+    ReceivedPushResult(
+        uuid="", status="conflict", errors=[ErrorDetail(field="uuid", message=NOT_OWNER_MESSAGE)]
+    )
+)
+"""How an inspection refused as another inspector's reads on the tablet."""
 
 
 def _record(

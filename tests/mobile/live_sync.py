@@ -56,6 +56,27 @@ class LiveSync:
 
         return enrollment_code_create(user=self.inspector)[1]
 
+    def colleague(self, username: str) -> LiveSync:
+        """The same server, enrolling tablets for another inspector."""
+        from django.contrib.auth.models import Group, User
+
+        from server.core.roles import INSPECTOR
+
+        other = User.objects.create_user(username=username, password="x")
+        other.groups.add(Group.objects.get_or_create(name=INSPECTOR)[0])
+        return LiveSync(url=self.url, proxy=self.proxy, inspector=other)
+
+    def server_owners(self) -> dict[str, tuple[int, str]]:
+        """{uuid: (revision, inspector)} of every inspection the server holds."""
+        from server.inspections.models import Inspection
+
+        return {
+            str(uuid): (revision, username)
+            for uuid, revision, username in Inspection.objects.values_list(
+                "uuid", "revision", "inspector__username"
+            )
+        }
+
     def server_inspections(self) -> list[tuple[str, int, int]]:
         """(uuid, revision, ratings) of every inspection the server holds."""
         from django.db.models import Count
