@@ -23,10 +23,10 @@ from server.core.memory import collector_paused
 from server.inspections.catalogues import accepted_catalogues
 from server.inspections.models import Inspection, InspectionRevision, Photo, Rating
 from server.schools.models import Site
-from shared.bounds import MAX_FIRST_REVISION, MAX_REVISION_STEP, quantity_bound
+from shared.bounds import MAX_FIRST_REVISION, MAX_PUSH_BYTES, MAX_REVISION_STEP, quantity_bound
 from shared.canonical import content_hash
 from shared.catalogue import Catalogue
-from shared.errors import ErrorDetail
+from shared.errors import ErrorDetail, PayloadTooLarge
 from shared.sync import (
     NOT_OWNER_MESSAGE,
     InspectionIn,
@@ -54,6 +54,18 @@ class Source:
 # An inspection is its creator's: another inspector's push of its UUID changes nothing.
 # "conflict", not a new status: tablets in the field know a fixed list of statuses.
 NOT_YOURS: Final = ErrorDetail(field="uuid", message=NOT_OWNER_MESSAGE)
+
+
+def push_check_size(*, size: int, exact: bool = True) -> None:
+    """Refuse a push body of more than MAX_PUSH_BYTES; `exact` False when only a part was
+    read (`size` bytes and more)."""
+    if size <= MAX_PUSH_BYTES:
+        return
+    told = f"{size} bytes" if exact else f"more than {MAX_PUSH_BYTES} bytes"
+    raise PayloadTooLarge(
+        f"The body is {told}; the limit is {MAX_PUSH_BYTES} bytes "
+        f"({MAX_PUSH_BYTES // (1024 * 1024)} MiB). Send fewer inspections per batch."
+    )
 
 
 def inspections_push(*, raws: list[Any], source: Source) -> list[PushResult]:

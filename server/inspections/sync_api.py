@@ -13,7 +13,7 @@ from ninja.errors import ValidationError
 from server.accounts.auth import device_auth
 from server.core.errors import ErrorOut
 from server.inspections.reference import reference_pull
-from server.inspections.services import Source, inspections_push_json
+from server.inspections.services import Source, inspections_push_json, push_check_size
 from shared.bounds import MAX_CURSOR_LENGTH
 from shared.sync import PushIn, PushOut, ReferenceOut
 
@@ -48,19 +48,39 @@ _PUSH_BODY = {
 }
 
 
+_CHUNK = 256 * 1024
+
+
+def _push_body(request: HttpRequest) -> bytes:
+    """The body, up to MAX_PUSH_BYTES: read from the stream, in chunks, because
+    `request.body` stops at DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MiB, a cap meant for forms
+    that other endpoints keep)."""
+    declared = request.META.get("CONTENT_LENGTH")
+    if declared and declared.isdigit():
+        push_check_size(size=int(declared))  # 413 before reading anything
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := request.read(_CHUNK):
+        size += len(chunk)
+        push_check_size(size=size, exact=False)  # one byte over is enough to refuse
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 @router.post(
     "/sync/inspections",
-    response={200: PushOut, 401: ErrorOut, 422: ErrorOut},
+    response={200: PushOut, 401: ErrorOut, 413: ErrorOut, 422: ErrorOut},
     openapi_extra=_PUSH_BODY,
 )
 def push_inspections(request: HttpRequest) -> Any:
     """Store up to 200 inspections; one result per inspection, in order (statuses: created,
     unchanged, updated, stale, conflict, invalid). A malformed record never fails the batch;
-    `missing_photos` lists photos to PUT to /photos/{sha256}."""
+    `missing_photos` lists photos to PUT to /photos/{sha256}. 413 for a body of more than
+    8 MiB (MAX_PUSH_BYTES): split the batch."""
     device = request.auth  # type: ignore[attr-defined]
     source = Source(inspector=device.user, device_name=device.name, device=device)
     try:
-        results = inspections_push_json(body=request.body, source=source)
+        results = inspections_push_json(body=_push_body(request), source=source)
     except pydantic.ValidationError as exc:
         raise ValidationError(list(exc.errors())) from None
     return PushOut(results=results)
