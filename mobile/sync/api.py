@@ -8,6 +8,7 @@ from typing import Any, Final
 import httpx
 import pydantic
 
+from mobile.sync.batches import push_body
 from shared.errors import AppError, ErrorPayload
 from shared.sync import EnrollIn, EnrollOut, ReceivedPushOut, ReceivedPushResult, ReferenceOut
 
@@ -81,10 +82,9 @@ class SyncApi:
         Read leniently: a status this tablet does not know comes back as it is (the
         caller treats it as refused) instead of failing the whole batch's answer.
         """
-        body = '{"inspections":[' + ",".join(payloads) + "]}"
         response = self._client.post(
             "/sync/inspections",
-            content=body.encode("utf-8"),
+            content=push_body(payloads),
             headers={"Content-Type": "application/json"},
         )
         results = ReceivedPushOut.model_validate_json(self._checked(response).content).results
