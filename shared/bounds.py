@@ -56,11 +56,20 @@ MAX_REVISION_STEP: Final = 1000
 MAX_PUSH_BATCH: Final = 200
 """Most inspections in one `POST /api/v1/sync/inspections`."""
 MAX_PUSH_BYTES: Final = 8 * 1024 * 1024
-"""Largest push body (8 MiB); the tablet splits its batches by size as well as by count."""
-MAX_RATINGS: Final = 2000
-"""Most ratings in one inspection (25 elements x 80 locations): bounds the work per record."""
-MAX_PHOTOS_PER_RATING: Final = 100
-"""Most photos of one rating: far more than anyone takes of one element at one place."""
+"""Largest push body (8 MiB); the tablet splits its batches by size as well as by count.
+
+One inspection with every list and text at its bound must fit, however a client escapes
+its JSON (a test checks): with a 2,000-character note, that is what bounds the ratings
+and photos below.
+"""
+MAX_RATINGS: Final = 300
+"""Most ratings in one inspection: the 25 catalogue elements at a dozen locations each.
+
+At its worst (every text at its bound, each character escaped as a UTF-16 surrogate
+pair, 12 bytes) a rating takes about 27 kB of JSON, so 300 fit in MAX_PUSH_BYTES.
+"""
+MAX_PHOTOS_PER_RATING: Final = 20
+"""Most photos of one rating: a rating rarely has more than a handful."""
 
 MAX_ELEMENT_CODE_LENGTH: Final = 50
 """A catalogue code is a short snake_case word; the database column is 50 characters."""

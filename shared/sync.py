@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, get_args
 from uuid import UUID
 
 from pydantic import (
@@ -279,6 +279,18 @@ def parse_inspection(raw: dict[str, Any]) -> InspectionIn | list[ErrorDetail]:
         return details
 
 
+PushStatus = Literal["created", "unchanged", "updated", "stale", "conflict", "invalid"]
+"""Every verdict the server gives a pushed inspection (DESIGN section 4)."""
+PUSH_STATUSES: Final[frozenset[str]] = frozenset(get_args(PushStatus))
+
+NOT_OWNER_MESSAGE: Final = "belongs to another inspector"
+"""The error on field `uuid` of a `conflict`: another inspector created this inspection.
+
+Exact text: it is the protocol's (tablets recognise it to send the record again once
+enrolled for its inspector), like the field name.
+"""
+
+
 class PushResult(WireOutModel):
     """The server's verdict on one pushed inspection (DESIGN section 4 lists the statuses).
 
@@ -288,9 +300,34 @@ class PushResult(WireOutModel):
     """
 
     uuid: str
-    status: Literal["created", "unchanged", "updated", "stale", "conflict", "invalid"]
+    status: PushStatus
     errors: list[ErrorDetail] = Field(default_factory=list)
     missing_photos: list[str] = Field(default_factory=list)
+
+
+class ReceivedPushResult(WireOutModel):
+    """A `PushResult` as the tablet reads it: any status string.
+
+    Tablets in the field outlive server upgrades: a status this tablet does not know
+    (one of `PUSH_STATUSES` or not) must neither fail the whole batch's answer nor be
+    taken for acceptance. The tablet treats it as refused and keeps the record.
+    """
+
+    uuid: str
+    status: str
+    errors: list[ErrorDetail] = Field(default_factory=list)
+    missing_photos: list[str] = Field(default_factory=list)
+
+    @property
+    def known(self) -> bool:
+        """Whether this tablet knows the status."""
+        return self.status in PUSH_STATUSES
+
+
+class ReceivedPushOut(WireOutModel):
+    """A push's answer as the tablet reads it (see `ReceivedPushResult`)."""
+
+    results: list[ReceivedPushResult]
 
 
 class _ValidPushIn(WireModel):

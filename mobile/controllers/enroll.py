@@ -14,6 +14,7 @@ from mobile.i18n import Translator
 from mobile.store import SettingKey, setting_get, setting_set
 from mobile.store.reference import reference_apply
 from mobile.sync.api import SyncApi
+from mobile.sync.engine import requeue_not_owner
 from shared.errors import AppError, ErrorDetail, InvalidInput, TooManyRequests, Unauthorized
 
 ApiFactory = Callable[[str, str | None], SyncApi]
@@ -67,7 +68,8 @@ class EnrollController:
         """Enroll and pull the reference data; returns the inspector's user name.
 
         Raises InvalidInput (field by field) for what the inspector must correct; the
-        message is translated. Inspections already on the tablet are kept.
+        message is translated. Inspections already on the tablet are kept; those refused
+        as another inspector's wait to be sent again (under this inspector, if theirs).
         """
         enrollment = enrollment_parse(server_url, code)
         details = []
@@ -108,4 +110,6 @@ class EnrollController:
             setting_set(session, SettingKey.INSPECTOR, enrolled.inspector)
             setting_set(session, SettingKey.AUTH_ERROR, None)
             reference_apply(session, reference)
+            # What was refused as another inspector's may be this one's: try it again.
+            requeue_not_owner(session)
         return enrolled.inspector

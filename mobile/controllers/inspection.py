@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from mobile.i18n import Translator
@@ -29,8 +29,10 @@ from shared.bounds import (
     MAX_ACCURACY_M,
     MAX_LOCATION_LENGTH,
     MAX_NOTE_LENGTH,
+    MAX_PHOTOS_PER_RATING,
     MAX_QUANTITY,
     MAX_QUANTITY_BY_UNIT,
+    MAX_RATINGS,
 )
 from shared.errors import ErrorDetail, InvalidInput, NotFound
 from shared.grades import Grade
@@ -158,11 +160,14 @@ class InspectionController:
             site = session.get(Site, site_code)
             if site is None or site.removed:
                 raise NotFound(self._tr("inspection.no_site"))
+            inspector = setting_get(session, SettingKey.INSPECTOR)
+            # Another inspector's draft is theirs to finish: only they may send it.
             draft = session.scalars(
                 select(Inspection)
                 .where(
                     Inspection.site_code == site_code,
                     Inspection.state == InspectionState.DRAFT,
+                    or_(Inspection.inspector == inspector, Inspection.inspector.is_(None)),
                 )
                 .order_by(Inspection.started_at.desc())
             ).first()
@@ -173,7 +178,10 @@ class InspectionController:
             if not version:
                 raise NotFound(self._tr("inspection.no_catalogue"))
             inspection = Inspection(
-                site_code=site_code, catalogue_version=version, started_at=self._clock()
+                site_code=site_code,
+                catalogue_version=version,
+                started_at=self._clock(),
+                inspector=inspector,
             )
             session.add(inspection)
             session.flush()
@@ -259,6 +267,12 @@ class InspectionController:
 
     # --- recording ---
 
+    def photo_refusal(self, count: int) -> str | None:
+        """Why a rating with `count` photos can take no more (the wire's bound), or None."""
+        if count < MAX_PHOTOS_PER_RATING:
+            return None
+        return self._tr("grade.too_many_photos", most=MAX_PHOTOS_PER_RATING)
+
     def import_photo(self, source: Path) -> str:
         """Take a photo file (camera or file chooser) into the store; returns its hash."""
         with self._session_factory.begin() as session:
@@ -282,13 +296,21 @@ class InspectionController:
         with self._session_factory.begin() as session:
             inspection = self._draft(session, uuid)
             catalogue = session.get(CatalogueElement, element)
+            photos = list(dict.fromkeys(photos))
             details = self._check(catalogue, location, grade, urgency, note, quantity)
+            if len(photos) > MAX_PHOTOS_PER_RATING:
+                message = self._tr("grade.too_many_photos", most=MAX_PHOTOS_PER_RATING)
+                details.append(ErrorDetail(field="photos", message=message))
             if details:
                 raise InvalidInput(details[0].message, details)
             rating = next(
                 (r for r in inspection.ratings if (r.element, r.location) == (element, location)),
                 None,
             )
+            if rating is None and len(inspection.ratings) >= MAX_RATINGS:
+                # The server would refuse the whole inspection; say so on site instead.
+                message = self._tr("grade.too_many_ratings", most=MAX_RATINGS)
+                raise InvalidInput(message, [ErrorDetail(field="ratings", message=message)])
             if rating is None:
                 rating = Rating(element=element, location=location)
                 inspection.ratings.append(rating)
@@ -301,7 +323,7 @@ class InspectionController:
             rating.lat = position.lat if position else None
             rating.lon = position.lon if position else None
             rating.accuracy_m = position.accuracy_m if position else None
-            rating.photos = [session.get_one(Photo, sha) for sha in dict.fromkeys(photos)]
+            rating.photos = [session.get_one(Photo, sha) for sha in photos]
             inspection.paused_at = None
 
     def _check(

@@ -189,6 +189,10 @@ class GradeScreen(Screen):  # type: ignore[misc]
             )
 
     def choose_photo(self) -> None:
+        refused = self._controller.photo_refusal(len(self.photos))
+        if refused:
+            self.message = refused
+            return
         if device.has_camera(platform):
             target = self._controller.capture_path()
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -207,7 +211,10 @@ class GradeScreen(Screen):  # type: ignore[misc]
         except OSError as error:
             self.message = str(error)
             return
-        if sha256 not in self.photos:
+        refused = self._controller.photo_refusal(len(self.photos))
+        if sha256 not in self.photos and refused:
+            self.message = refused
+        elif sha256 not in self.photos:
             self.photos.append(sha256)
         self._show_photos()
 

@@ -152,4 +152,20 @@ def v2_field_work(connection: Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (v1_initial_schema, v2_field_work)
+def v3_inspection_owner(connection: Connection) -> None:
+    """Whose each inspection is: the inspector the tablet was enrolled for when it began.
+
+    Rows already on the tablet were begun under the current enrollment (there was only
+    ever one before this version), so they are that inspector's.
+    """
+    _execute_all(
+        connection,
+        [
+            "ALTER TABLE inspections ADD COLUMN inspector VARCHAR(150)",
+            "UPDATE inspections SET inspector = "
+            "(SELECT value FROM settings WHERE \"key\" = 'inspector')",
+        ],
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (v1_initial_schema, v2_field_work, v3_inspection_owner)

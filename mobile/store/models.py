@@ -111,6 +111,9 @@ class Inspection(Base):
     # The revision and canonical hash the server last acknowledged (None: never).
     acked_revision: Mapped[int | None]
     acked_hash: Mapped[str | None] = mapped_column(String(64))
+    # The inspector (user name) the tablet was enrolled for when this began: the server
+    # credits an inspection to whoever sends it first, so only they may send it.
+    inspector: Mapped[str | None] = mapped_column(String(150))
 
     site: Mapped[Site] = relationship(back_populates="inspections")
     ratings: Mapped[list[Rating]] = relationship(

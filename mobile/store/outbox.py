@@ -57,6 +57,33 @@ def outbox_recover(session: Session) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+def outbox_requeue(session: Session, *, reason: str) -> int:
+    """Send again the current revision of every inspection refused for `reason`.
+
+    Its entry is waiting again and the inspection with it; returns how many.
+    """
+    entries = session.scalars(
+        select(OutboxEntry)
+        .join(Inspection, Inspection.uuid == OutboxEntry.inspection_uuid)
+        .where(
+            OutboxEntry.acked_at.is_not(None),
+            OutboxEntry.last_error == reason,
+            OutboxEntry.revision == Inspection.revision,
+            Inspection.state == InspectionState.REFUSED,
+        )
+    ).all()
+    for entry in entries:
+        entry.acked_at = None
+    if entries:
+        session.execute(
+            update(Inspection)
+            .where(Inspection.uuid.in_([e.inspection_uuid for e in entries]))
+            .values(state=InspectionState.WAITING, refusal_reason=None)
+        )
+    session.flush()
+    return len(entries)
+
+
 def outbox_ack(session: Session, entry: OutboxEntry, *, when: datetime | None = None) -> None:
     entry.acked_at = when or now_utc()
     session.flush()

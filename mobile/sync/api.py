@@ -8,8 +8,9 @@ from typing import Any, Final
 import httpx
 import pydantic
 
+from mobile.sync.batches import push_body
 from shared.errors import AppError, ErrorPayload
-from shared.sync import EnrollIn, EnrollOut, PushOut, PushResult, ReferenceOut
+from shared.sync import EnrollIn, EnrollOut, ReceivedPushOut, ReceivedPushResult, ReferenceOut
 
 API_PREFIX: Final = "/api/v1"
 TIMEOUT: Final = httpx.Timeout(30.0, connect=5.0)
@@ -75,15 +76,18 @@ class SyncApi:
         )
         self._checked(response)
 
-    def push(self, payloads: Sequence[str]) -> list[PushResult]:
-        """Push inspections already in wire JSON (as the outbox keeps them), in order."""
-        body = '{"inspections":[' + ",".join(payloads) + "]}"
+    def push(self, payloads: Sequence[str]) -> list[ReceivedPushResult]:
+        """Push inspections already in wire JSON (as the outbox keeps them), in order.
+
+        Read leniently: a status this tablet does not know comes back as it is (the
+        caller treats it as refused) instead of failing the whole batch's answer.
+        """
         response = self._client.post(
             "/sync/inspections",
-            content=body.encode("utf-8"),
+            content=push_body(payloads),
             headers={"Content-Type": "application/json"},
         )
-        results = PushOut.model_validate_json(self._checked(response).content).results
+        results = ReceivedPushOut.model_validate_json(self._checked(response).content).results
         if len(results) != len(payloads):
             raise AppError(f"the server answered {len(results)} results for {len(payloads)}")
         return results

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -30,15 +30,17 @@ from mobile.store import (
     setting_get,
     setting_set,
 )
-from mobile.store.outbox import outbox_ack, outbox_pending, outbox_recover
+from mobile.store.outbox import outbox_ack, outbox_pending, outbox_recover, outbox_requeue
 from mobile.store.reference import reference_apply
 from mobile.store.types import now_utc
 from mobile.sync.api import SyncApi
+from mobile.sync.batches import push_batches
 from mobile.sync.retry import Backoff, with_retries
-from shared.errors import Forbidden, Unauthorized
-from shared.sync import MAX_PUSH_BATCH, PushResult
+from shared.errors import ErrorDetail, Forbidden, PayloadTooLarge, Unauthorized
+from shared.sync import NOT_OWNER_MESSAGE, ReceivedPushResult
 
 T = TypeVar("T")
+# Only these are accepted; every other status, known or not, is a refusal.
 ACCEPTED: Final = frozenset({"created", "unchanged", "updated"})
 # A second round re-sends what the server said it lacked photos for, after uploading them.
 ROUNDS: Final = 2
@@ -64,6 +66,8 @@ class SyncReport:
     sent: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
     waiting_photos: int = 0
+    # 413 answers: a batch split in two, or an inspection refused as too large alone.
+    too_large: int = 0
 
 
 def _no_progress(_phase: str, _done: int, _total: int) -> None:
@@ -101,21 +105,27 @@ def sync_run(
         progress("reference", 1, 1)
         for _round in range(ROUNDS):
             with session_factory.begin() as session:
+                _hold_back_others(session, setting_get(session, SettingKey.INSPECTOR))
                 pending = [(e.id, e.inspection_uuid, e.payload) for e in outbox_pending(session)]
                 _mark_sending(session, {uuid for _, uuid, _ in pending})
             if not pending:
                 break
-            for start in range(0, len(pending), MAX_PUSH_BATCH):
-                batch = pending[start : start + MAX_PUSH_BATCH]
+            done = 0
+            for run in push_batches([payload for _, _, payload in pending]):
+                batch = [pending[n] for n in run]
                 report.photos_uploaded += _upload_photos(
                     session_factory, api, batch, photos_dir, retried, progress
                 )
-                payloads = [payload for _, _, payload in batch]
-                results = retried(partial(api.push, payloads))
-                with session_factory.begin() as session:
-                    _record(session, [entry_id for entry_id, _, _ in batch], results, report)
-                report.sent += len(batch)
-                progress("inspections", min(start + len(batch), len(pending)), len(pending))
+                for part, answer in _push_split(api, batch, retried, report):
+                    entry_ids = [entry_id for entry_id, _, _ in part]
+                    with session_factory.begin() as session:
+                        if isinstance(answer, PayloadTooLarge):
+                            _record_too_large(session, entry_ids[0], answer, report)
+                        else:
+                            _record(session, entry_ids, answer, report)
+                    report.sent += len(part)
+                    done += len(part)
+                    progress("inspections", done, len(pending))
         with session_factory.begin() as session:
             setting_set(session, SettingKey.LAST_SYNC_AT, now_utc().isoformat())
             setting_set(session, SettingKey.LAST_SYNC_ERROR, None)
@@ -127,6 +137,64 @@ def sync_run(
         with session_factory.begin() as session:
             outbox_recover(session)
     return report
+
+
+Pending = tuple[int, str, str]
+"""An outbox entry to send: its id, its inspection's UUID, its payload."""
+
+
+def _push_split(
+    api: SyncApi,
+    batch: Sequence[Pending],
+    retried: Callable[[Callable[[], list[ReceivedPushResult]]], list[ReceivedPushResult]],
+    report: SyncReport,
+) -> Iterator[tuple[Sequence[Pending], list[ReceivedPushResult] | PayloadTooLarge]]:
+    """Push `batch`; on 413, each half in turn (never the same body again).
+
+    Yields each part sent with its results, or with the 413 of an entry too large to
+    send even alone. Batches are packed to fit the protocol's limit, so a 413 means a
+    smaller limit on the way (a proxy's) or a record over the bounds.
+    """
+    try:
+        results = retried(partial(api.push, [payload for _, _, payload in batch]))
+    except PayloadTooLarge as too_large:
+        report.too_large += 1
+        if len(batch) == 1:
+            yield batch, too_large
+            return
+        half = len(batch) // 2
+        yield from _push_split(api, batch[:half], retried, report)
+        yield from _push_split(api, batch[half:], retried, report)
+        return
+    yield batch, results
+
+
+def _hold_back_others(session: Session, inspector: str | None) -> None:
+    """Refuse, without sending, what another inspector began on this tablet.
+
+    Sent under this enrollment, an inspection the server has never seen would be
+    credited to the wrong inspector (one it has seen is refused there the same way).
+    Enrolling again re-queues these (`requeue_not_owner`).
+    """
+    entries = session.scalars(
+        select(OutboxEntry)
+        .join(Inspection, Inspection.uuid == OutboxEntry.inspection_uuid)
+        .where(
+            OutboxEntry.acked_at.is_(None),
+            Inspection.inspector.is_not(None),
+            Inspection.inspector != inspector,
+        )
+    ).all()
+    for entry in entries:
+        _refuse(
+            session, entry, session.get_one(Inspection, entry.inspection_uuid), NOT_OWNER_REASON
+        )
+
+
+def requeue_not_owner(session: Session) -> int:
+    """On enrollment: send again what was refused as another inspector's; what is still
+    not this inspector's is refused again at the next sync."""
+    return outbox_requeue(session, reason=NOT_OWNER_REASON)
 
 
 def _mark_sending(session: Session, uuids: set[str]) -> None:
@@ -186,13 +254,42 @@ def _upload_photos(
     return uploaded
 
 
-def _refusal_reason(result: PushResult) -> str:
+def _refusal_reason(result: ReceivedPushResult) -> str:
+    status = result.status if result.known else f"unknown status '{result.status}' from server"
     details = "; ".join(f"{e.field or '-'}: {e.message}" for e in result.errors)
-    return f"{result.status}: {details}" if details else result.status
+    return f"{status}: {details}" if details else status
+
+
+NOT_OWNER_REASON: Final = _refusal_reason(
+    ReceivedPushResult(
+        uuid="", status="conflict", errors=[ErrorDetail(field="uuid", message=NOT_OWNER_MESSAGE)]
+    )
+)
+"""How an inspection refused as another inspector's reads on the tablet."""
+
+
+def _refuse(session: Session, entry: OutboxEntry, inspection: Inspection, reason: str) -> None:
+    """Answered, but not accepted: the entry is kept (acknowledged), the reason shown."""
+    entry.last_error = reason
+    outbox_ack(session, entry)
+    if entry.revision == inspection.revision and inspection.state in PENDING_STATES:
+        inspection.state = InspectionState.REFUSED
+        inspection.refusal_reason = reason
+
+
+def _record_too_large(
+    session: Session, entry_id: int, error: PayloadTooLarge, report: SyncReport
+) -> None:
+    """One inspection the server will not take even alone: refused, with the server's reason."""
+    report.statuses[error.code] = report.statuses.get(error.code, 0) + 1
+    entry = session.get_one(OutboxEntry, entry_id)
+    entry.attempts += 1
+    inspection = session.get_one(Inspection, entry.inspection_uuid)
+    _refuse(session, entry, inspection, f"{error.code}: {error.message}")
 
 
 def _record(
-    session: Session, entry_ids: list[int], results: list[PushResult], report: SyncReport
+    session: Session, entry_ids: list[int], results: list[ReceivedPushResult], report: SyncReport
 ) -> None:
     # Two queries for the whole batch, not two per answer.
     entries = {
@@ -226,11 +323,7 @@ def _record(
                 inspection.acked_hash = entry.content_hash
                 inspection.refusal_reason = None
         else:
-            entry.last_error = _refusal_reason(result)
-            outbox_ack(session, entry)
-            if current:
-                inspection.state = InspectionState.REFUSED
-                inspection.refusal_reason = entry.last_error
+            _refuse(session, entry, inspection, _refusal_reason(result))
     session.flush()
 
 

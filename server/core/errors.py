@@ -6,6 +6,8 @@ import logging
 import math
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -77,6 +79,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
             code="too_many_requests", message=f"Too many requests from here; try again {wait}."
         )
         return error_response(api, request, 429, payload)
+
+    @api.exception_handler(RequestDataTooBig)
+    def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        # Django's cap on request.body, for any endpoint that reads the body whole
+        # (the sync push reads its own, larger, limit from the stream).
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        payload = ErrorPayload(
+            code="too_large",
+            message=f"The request body is larger than the {limit} bytes this endpoint accepts.",
+        )
+        return error_response(api, request, 413, payload)
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

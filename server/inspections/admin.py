@@ -37,6 +37,7 @@ class InspectionAdmin(admin.ModelAdmin):
     date_hierarchy = "started_at"
     list_select_related = ["site", "inspector"]
     readonly_fields = ["uuid", "content_hash", "received_at", "updated_at"]
+    raw_id_fields = ["device"]
     inlines = [RatingInline]
 
 
@@ -58,6 +59,15 @@ class PhotoAdmin(admin.ModelAdmin):
 
 @admin.register(InspectionRevision)
 class InspectionRevisionAdmin(admin.ModelAdmin):
-    list_display = ["inspection", "revision", "replaced_at"]
+    list_display = ["inspection", "revision", "inspector", "device_name", "replaced_at"]
     search_fields = ["inspection__uuid", "inspection__site__name"]
-    readonly_fields = ["inspection", "revision", "content_hash", "payload", "replaced_at"]
+    readonly_fields = [
+        "inspection",
+        "revision",
+        "inspector",
+        "device",
+        "device_name",
+        "content_hash",
+        "payload",
+        "replaced_at",
+    ]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from server.accounts.models import Device
 from server.schools.models import Site
 
 
@@ -43,6 +44,14 @@ class Inspection(models.Model):
         related_name="inspections",
     )
     device_name = models.CharField(max_length=100, blank=True)
+    device = models.ForeignKey(
+        Device,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inspections",
+        help_text="The tablet that sent this revision (none for demo data or older rows).",
+    )
     catalogue_version = models.CharField(max_length=20)
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -136,6 +145,19 @@ class InspectionRevision(models.Model):
     revision = models.PositiveIntegerField()
     content_hash = models.CharField(max_length=64)
     payload = models.JSONField(help_text="The replaced revision in the sync wire format.")
+    # Who wrote the replaced revision (copied from the row it replaced); empty on rows
+    # kept before the writer was recorded.
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    device_name = models.CharField(max_length=100, blank=True)
+    device = models.ForeignKey(
+        Device, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     replaced_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -33,6 +33,12 @@ class RevisionOut(Schema):
     revision: int
     content_hash: str
     replaced_at: datetime
+    inspector: str | None = Field(description="Who wrote this revision (unknown on old rows).")
+    device_name: str = Field(description="The tablet that sent it (empty when unknown).")
+
+    @staticmethod
+    def resolve_inspector(obj: Any) -> str | None:
+        return obj.inspector.username if obj.inspector_id else None
 
 
 class InspectionSummaryOut(Schema):

@@ -8,10 +8,10 @@ from collections.abc import Iterable
 from typing import Final
 
 from django.contrib.auth.models import User
-from django.db.models import F, QuerySet, Window
+from django.db.models import F, Prefetch, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from server.inspections.models import Assignment, Inspection, Rating
+from server.inspections.models import Assignment, Inspection, InspectionRevision, Rating
 from server.schools.models import Site
 from shared.errors import NotFound
 
@@ -51,7 +51,10 @@ def site_inspections(*, code: str) -> QuerySet[Inspection]:
 def inspection_get(*, uuid: str) -> Inspection:
     row = (
         Inspection.objects.select_related("site", "inspector")
-        .prefetch_related("ratings", "history")
+        .prefetch_related(
+            "ratings",
+            Prefetch("history", InspectionRevision.objects.select_related("inspector")),
+        )
         .filter(uuid=uuid)
         .first()
     )

@@ -10,32 +10,62 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from server.accounts.models import Device
 from server.core.bulk import insert_rows
 from server.core.memory import collector_paused
 from server.inspections.catalogues import accepted_catalogues
 from server.inspections.models import Inspection, InspectionRevision, Photo, Rating
 from server.schools.models import Site
-from shared.bounds import quantity_bound
+from shared.bounds import MAX_FIRST_REVISION, MAX_PUSH_BYTES, MAX_REVISION_STEP, quantity_bound
 from shared.canonical import content_hash
 from shared.catalogue import Catalogue
-from shared.errors import ErrorDetail
-from shared.sync import InspectionIn, PushResult, parse_push, parse_push_record
+from shared.errors import ErrorDetail, PayloadTooLarge
+from shared.sync import (
+    NOT_OWNER_MESSAGE,
+    InspectionIn,
+    PushResult,
+    parse_push,
+    parse_push_record,
+)
 
 
 @dataclass(frozen=True)
 class Source:
-    """Who sent the records: the inspector, the device's name, and whether it is demo data."""
+    """Who sent the records: the inspector, the device (none for demo data) and its name,
+    and whether it is demo data. The inspector owns what it creates."""
 
     inspector: User | None
     device_name: str = ""
     synthetic: bool = False
+    device: Device | None = None
+
+    @property
+    def inspector_id(self) -> int | None:
+        return None if self.inspector is None else self.inspector.pk
+
+
+# An inspection is its creator's: another inspector's push of its UUID changes nothing.
+# "conflict", not a new status: tablets in the field know a fixed list of statuses.
+NOT_YOURS: Final = ErrorDetail(field="uuid", message=NOT_OWNER_MESSAGE)
+
+
+def push_check_size(*, size: int, exact: bool = True) -> None:
+    """Refuse a push body of more than MAX_PUSH_BYTES; `exact` False when only a part was
+    read (`size` bytes and more)."""
+    if size <= MAX_PUSH_BYTES:
+        return
+    told = f"{size} bytes" if exact else f"more than {MAX_PUSH_BYTES} bytes"
+    raise PayloadTooLarge(
+        f"The body is {told}; the limit is {MAX_PUSH_BYTES} bytes "
+        f"({MAX_PUSH_BYTES // (1024 * 1024)} MiB). Send fewer inspections per batch."
+    )
 
 
 def inspections_push(*, raws: list[Any], source: Source) -> list[PushResult]:
@@ -87,6 +117,13 @@ def inspections_store(
     fresh = [
         n for n in todo if repeats[inspections[n].uuid] == 1 and inspections[n].uuid not in known
     ]
+    for n in fresh:
+        too_high = _first_revision_error(inspections[n])
+        if too_high is not None:
+            results[n] = PushResult(
+                uuid=str(inspections[n].uuid), status="invalid", errors=[too_high]
+            )
+    fresh = [n for n in fresh if results[n] is None]
     if fresh and _create_many([inspections[n] for n in fresh], sites, catalogues, source):
         for n in fresh:
             results[n] = PushResult(uuid=str(inspections[n].uuid), status="created")
@@ -147,6 +184,17 @@ def _server_errors(
     return errors
 
 
+def _first_revision_error(insp: InspectionIn) -> ErrorDetail | None:
+    """A new inspection starts low, so its revisions can rise for ever in bounded steps."""
+    if insp.revision <= MAX_FIRST_REVISION:
+        return None
+    return ErrorDetail(
+        field="revision",
+        message=f"a new inspection starts at revision {MAX_FIRST_REVISION} at most, "
+        f"got {insp.revision}",
+    )
+
+
 def _inspection_row(insp: InspectionIn, site: Site, source: Source) -> Inspection:
     return Inspection(
         uuid=insp.uuid,
@@ -154,6 +202,7 @@ def _inspection_row(insp: InspectionIn, site: Site, source: Source) -> Inspectio
         site=site,
         inspector=source.inspector,
         device_name=source.device_name,
+        device=source.device,
         catalogue_version=insp.catalogue_version,
         started_at=insp.started_at,
         finished_at=insp.finished_at,
@@ -231,15 +280,24 @@ def _store_one(
     insp: InspectionIn, sites: dict[str, Site], catalogues: dict[str, Catalogue], source: Source
 ) -> PushResult:
     site, catalogue, uuid = sites[insp.site], catalogues[insp.catalogue_version], str(insp.uuid)
-    try:
-        with transaction.atomic():
-            row = _inspection_row(insp, site, source)
-            row.save(force_insert=True)
-            insert_rows(Rating, _rating_rows(insp, row.pk, site, catalogue))
-        return PushResult(uuid=uuid, status="created")
-    except IntegrityError:
-        pass  # the UUID is stored already (perhaps a moment ago by a racing request)
-    stored = Inspection.objects.select_for_update().get(uuid=insp.uuid)
+    too_high = _first_revision_error(insp)
+    if too_high is None:
+        try:
+            with transaction.atomic():
+                row = _inspection_row(insp, site, source)
+                row.save(force_insert=True)
+                insert_rows(Rating, _rating_rows(insp, row.pk, site, catalogue))
+            return PushResult(uuid=uuid, status="created")
+        except IntegrityError:
+            pass  # the UUID is stored already (perhaps a moment ago by a racing request)
+    stored = Inspection.objects.select_for_update().filter(uuid=insp.uuid).first()
+    if stored is None:
+        # Only a record too high to create gets here without a stored row.
+        return PushResult(uuid=uuid, status="invalid", errors=[too_high] if too_high else [])
+    # Ownership first, whatever the revision: a higher one would replace the owner's
+    # record, and the highest would lock the owner out of it.
+    if stored.inspector_id != source.inspector_id:
+        return PushResult(uuid=uuid, status="conflict", errors=[NOT_YOURS])
     if insp.revision < stored.revision:
         return PushResult(
             uuid=uuid,
@@ -266,11 +324,28 @@ def _store_one(
                 )
             ],
         )
+    if insp.revision > stored.revision + MAX_REVISION_STEP:
+        return PushResult(
+            uuid=uuid,
+            status="invalid",
+            errors=[
+                ErrorDetail(
+                    field="revision",
+                    message=f"may rise by at most {MAX_REVISION_STEP} at a time: the stored "
+                    f"revision is {stored.revision}, so at most "
+                    f"{stored.revision + MAX_REVISION_STEP}, got {insp.revision}",
+                )
+            ],
+        )
     InspectionRevision.objects.create(
         inspection=stored,
         revision=stored.revision,
         content_hash=stored.content_hash,
         payload=inspection_wire(stored),
+        # The writer of the replaced revision, not of the one replacing it.
+        inspector_id=stored.inspector_id,
+        device_name=stored.device_name,
+        device_id=stored.device_id,
     )
     stored.ratings.all().delete()
     new = _inspection_row(insp, site, source)

@@ -17,7 +17,7 @@ from server.accounts.auth import device_auth
 from server.core.audit import audit_actor
 from server.core.errors import ErrorOut
 from server.inspections.reference import reference_pull
-from server.inspections.services import Source, inspections_push_json
+from server.inspections.services import Source, inspections_push_json, push_check_size
 from shared.bounds import MAX_CURSOR_LENGTH
 from shared.sync import PushIn, PushOut, ReferenceOut
 
@@ -74,24 +74,45 @@ _PUSH_BODY = {
 }
 
 
+_CHUNK = 256 * 1024
+
+
+def _push_body(request: HttpRequest) -> bytes:
+    """The body, up to MAX_PUSH_BYTES: read from the stream, in chunks, because
+    `request.body` stops at DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MiB, a cap meant for forms
+    that other endpoints keep)."""
+    declared = request.META.get("CONTENT_LENGTH")
+    if declared and declared.isdigit():
+        push_check_size(size=int(declared))  # 413 before reading anything
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := request.read(_CHUNK):
+        size += len(chunk)
+        push_check_size(size=size, exact=False)  # one byte over is enough to refuse
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 @router.post(
     "/sync/inspections",
-    response={200: PushOut, 401: ErrorOut, 422: ErrorOut},
+    response={200: PushOut, 401: ErrorOut, 413: ErrorOut, 422: ErrorOut},
     openapi_extra=_PUSH_BODY,
 )
 def push_inspections(request: HttpRequest) -> Any:
     """Store up to 200 inspections; one result per inspection, in order (statuses: created,
     unchanged, updated, stale, conflict, invalid). A malformed record never fails the batch;
-    `missing_photos` lists photos to PUT to /photos/{sha256}."""
+    `missing_photos` lists photos to PUT to /photos/{sha256}. 413 for a body of more than
+    8 MiB (MAX_PUSH_BYTES): split the batch."""
     start = time.perf_counter()
     device = request.auth  # type: ignore[attr-defined]
-    source = Source(inspector=device.user, device_name=device.name)
+    source = Source(inspector=device.user, device_name=device.name, device=device)
+    body = _push_body(request)
     # Counts and sizes only: nothing an inspector wrote goes into the log.
-    facts = {"device_id": device.pk, "inspector_id": device.user_id, "bytes": len(request.body)}
+    facts = {"device_id": device.pk, "inspector_id": device.user_id, "bytes": len(body)}
     try:
         # Anything the push changes that the audit trail logs is the inspector's doing.
         with audit_actor(device.user):
-            results = inspections_push_json(body=request.body, source=source)
+            results = inspections_push_json(body=body, source=source)
     except pydantic.ValidationError as exc:
         logger.info(
             "sync.push",

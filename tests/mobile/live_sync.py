@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 from sqlalchemy.orm import Session, sessionmaker
 from tcp_proxy import TcpProxy
 
@@ -55,6 +56,27 @@ class LiveSync:
 
         return enrollment_code_create(user=self.inspector)[1]
 
+    def colleague(self, username: str) -> LiveSync:
+        """The same server, enrolling tablets for another inspector."""
+        from django.contrib.auth.models import Group, User
+
+        from server.core.roles import INSPECTOR
+
+        other = User.objects.create_user(username=username, password="x")
+        other.groups.add(Group.objects.get_or_create(name=INSPECTOR)[0])
+        return LiveSync(url=self.url, proxy=self.proxy, inspector=other)
+
+    def server_owners(self) -> dict[str, tuple[int, str]]:
+        """{uuid: (revision, inspector)} of every inspection the server holds."""
+        from server.inspections.models import Inspection
+
+        return {
+            str(uuid): (revision, username)
+            for uuid, revision, username in Inspection.objects.values_list(
+                "uuid", "revision", "inspector__username"
+            )
+        }
+
     def server_inspections(self) -> list[tuple[str, int, int]]:
         """(uuid, revision, ratings) of every inspection the server holds."""
         from django.db.models import Count
@@ -75,13 +97,19 @@ class Tablet:
 
     data_dir: Path
     language: str = "sv"
+    # Talk to a fake server (`fake_server.FakeServer.transport`) instead of the network.
+    transport: httpx.BaseTransport | None = None
     session_factory: sessionmaker[Session] = field(init=False)
 
     def __post_init__(self) -> None:
         self.session_factory = init_store(self.data_dir / "skolmiljo.sqlite3")
         self.tr = translator_for(self.language)
         self.photos_dir = self.data_dir / "photos"
-        self.enrolling = EnrollController(self.session_factory, self.tr)
+        self.enrolling = EnrollController(
+            self.session_factory,
+            self.tr,
+            lambda url, token: SyncApi(url, token, transport=self.transport),
+        )
         self.sites = SitesController(self.session_factory)
         self.inspections = InspectionController(
             self.session_factory, self.tr, photos_dir=self.photos_dir
@@ -90,11 +118,12 @@ class Tablet:
     def close(self) -> None:
         close_store(self.session_factory)
 
-    def enroll(self, live: LiveSync) -> str:
+    def enroll(self, live: Any) -> str:
+        """Enroll with a `LiveSync` or a `FakeServer` (anything with `url` and `code()`)."""
         return self.enrolling.enroll(server_url=live.url, code=live.code(), device_name="Platta 7")
 
     def sync(self, backoff: Backoff = FAST_BACKOFF, **kwargs: Any) -> SyncReport:
-        api: SyncApi = api_for_store(self.session_factory)
+        api: SyncApi = api_for_store(self.session_factory, transport=self.transport)
         with api:
             return sync_run(
                 self.session_factory,

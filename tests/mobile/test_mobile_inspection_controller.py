@@ -8,14 +8,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from store_factories import rating_create
 
 from mobile.controllers.inspection import InspectionController, PositionFix
 from mobile.controllers.sites import SitesController, site_row_detail
 from mobile.controllers.sync_status import SyncStatusController, sync_row_text
 from mobile.i18n import translator_for
-from mobile.store import Inspection, InspectionState, OutboxEntry
+from mobile.store import Inspection, InspectionState, OutboxEntry, Photo
 from mobile.store.reference import reference_apply
-from shared.bounds import MAX_ACCURACY_M, quantity_bound
+from shared.bounds import MAX_ACCURACY_M, MAX_PHOTOS_PER_RATING, MAX_RATINGS, quantity_bound
 from shared.catalogue import load_catalogue
 from shared.errors import InvalidInput
 from shared.sync import CatalogueRef, ReferenceOut, SiteRef
@@ -217,3 +218,52 @@ def test_it_lists_assigned_sites_first_with_what_waits(
     assert sorted(states) == sorted(
         ["Bergsjöskolan · 2026-05-04 · Väntar", "Angeredsskolan · 2026-05-04 · Utkast"]
     )
+
+
+def _photos(factory: sessionmaker[Session], n: int) -> list[str]:
+    hashes = [f"{k:064x}" for k in range(1, n + 1)]
+    with factory.begin() as session:
+        session.add_all(Photo(sha256=sha, path=f"{sha}.jpg", taken_at=T0) for sha in hashes)
+    return hashes
+
+
+def test_it_refuses_the_photo_past_the_wire_bound_with_a_clear_message(
+    controller: InspectionController, loaded: sessionmaker[Session]
+) -> None:
+    uuid = controller.start("s1")
+    photos = _photos(loaded, MAX_PHOTOS_PER_RATING + 1)
+
+    assert controller.photo_refusal(MAX_PHOTOS_PER_RATING - 1) is None
+    assert controller.photo_refusal(MAX_PHOTOS_PER_RATING) == (
+        f"Högst {MAX_PHOTOS_PER_RATING} foton per bedömning"
+    )
+    controller.rate(uuid, "roof", grade="C", urgency=2, photos=photos[:-1])
+    with pytest.raises(InvalidInput) as refused:
+        controller.rate(uuid, "roof", grade="C", urgency=2, photos=photos)
+
+    assert [(d.field, d.message) for d in refused.value.details] == [
+        ("photos", f"Högst {MAX_PHOTOS_PER_RATING} foton per bedömning")
+    ]
+    assert len(controller.checklist(uuid).item("roof").photos) == MAX_PHOTOS_PER_RATING
+
+
+def test_it_refuses_a_rating_past_the_wire_bound_but_lets_one_be_replaced(
+    controller: InspectionController, loaded: sessionmaker[Session]
+) -> None:
+    uuid = controller.start("s1")
+    with loaded.begin() as session:
+        inspection = session.get_one(Inspection, uuid)
+        for n in range(1, MAX_RATINGS):
+            rating_create(session, inspection=inspection, element="toilets", location=f"Rum {n}")
+    controller.rate(uuid, "toilets", "Rum 0", grade="B")  # the last one there is room for
+
+    with pytest.raises(InvalidInput) as refused:
+        controller.rate(uuid, "roof", grade="B")
+    controller.rate(uuid, "toilets", "Rum 0", grade="C", urgency=3)
+
+    assert refused.value.details[0].field == "ratings"
+    assert refused.value.message == (
+        f"En inventering rymmer högst {MAX_RATINGS} bedömningar: "
+        "avsluta den och påbörja en ny för resten"
+    )
+    assert controller.checklist(uuid).done == MAX_RATINGS

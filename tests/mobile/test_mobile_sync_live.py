@@ -310,3 +310,44 @@ def test_it_shows_a_refusal_with_its_reason_and_an_edit_resolves_it(
     assert tablet.sync().statuses == {"updated": 1}
     assert live.server_inspections() == [(uuid, 2, 4)]
     assert _states(tablet) == [InspectionState.SYNCED]
+
+
+def test_it_syncs_more_than_one_push_body_of_inspections_in_batches_by_size(
+    live: LiveSync, tablet: Tablet
+) -> None:
+    from store_factories import rating_create
+
+    from shared.bounds import MAX_NOTE_LENGTH
+    from shared.catalogue import load_catalogue
+    from shared.sync import MAX_PUSH_BYTES
+
+    tablet.enroll(live)
+    elements = [e.code for e in load_catalogue().elements]
+    uuids = []
+    for _ in range(22):  # 22 inspections of 50 ratings with the longest notes: 8.9 MB
+        uuid = tablet.inspections.start("bergsjoskolan")
+        with tablet.session_factory.begin() as session:
+            inspection = session.get_one(Inspection, uuid)
+            for element in elements:
+                for location in ("Hus A", "Hus B"):
+                    rating_create(
+                        session,
+                        inspection=inspection,
+                        element=element,
+                        location=location,
+                        note="💧" * MAX_NOTE_LENGTH,
+                    )
+        tablet.inspections.finish(uuid)
+        uuids.append(uuid)
+    with tablet.session_factory() as session:
+        payloads = session.scalars(select(OutboxEntry.payload)).all()
+    assert sum(len(p.encode()) for p in payloads) > MAX_PUSH_BYTES
+
+    report = tablet.sync()
+
+    assert report.statuses == {"created": 22}
+    assert report.too_large == 0  # split before sending, not after a 413
+    pushes = [r for r in live.proxy.requests if r.startswith(b"POST /api/v1/sync/inspections")]
+    assert len(pushes) == 2
+    assert live.server_inspections() == sorted((u, 1, 50) for u in uuids)
+    assert set(_states(tablet)) == {InspectionState.SYNCED}

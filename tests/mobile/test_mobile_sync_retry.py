@@ -9,7 +9,14 @@ import pytest
 
 from mobile.sync.api import SyncApi
 from mobile.sync.retry import Backoff, retryable, with_retries
-from shared.errors import AppError, BadRequest, Forbidden, TooManyRequests, Unauthorized
+from shared.errors import (
+    AppError,
+    BadRequest,
+    Forbidden,
+    PayloadTooLarge,
+    TooManyRequests,
+    Unauthorized,
+)
 
 
 @pytest.mark.parametrize(
@@ -33,6 +40,8 @@ def test_it_doubles_the_ceiling_up_to_the_cap(attempt: int, ceiling: float) -> N
         (Unauthorized("revoked"), False),
         (Forbidden("no"), False),
         (BadRequest("hash"), False),
+        # Too large is too large the next time too: the sync splits the batch instead.
+        (PayloadTooLarge("8 MiB"), False),
     ],
 )
 def test_it_retries_network_and_server_trouble_only(error: Exception, again: bool) -> None:
