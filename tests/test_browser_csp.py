@@ -78,9 +78,7 @@ def test_it_hears_pages_opened_with_browser_new_page(browser: Any, csp_watch: Cs
     assert any("script-src-elem blocked inline" in v for v in found), found
 
 
-def test_it_hears_nothing_from_a_page_that_keeps_the_policy(
-    page: Any, csp_watch: CspWatch
-) -> None:
+def test_it_hears_nothing_from_a_page_that_keeps_the_policy(page: Any, csp_watch: CspWatch) -> None:
     _serve(
         page,
         f'<!doctype html><style nonce="{NONCE}">p {{ color: red }}</style>'
