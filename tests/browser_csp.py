@@ -4,6 +4,9 @@ browser opens reports them here, and a test whose pages logged one fails (confte
 Two ears, because each hears what the other cannot: Chromium's console message for a
 violation comes even with JavaScript off (the survey form's tests), and the page's
 `securitypolicyviolation` event names the directive and what it blocked, in iframes too.
+
+Give `page.wait_for_function` a function ("() => ..."): Playwright runs a bare expression
+with eval while it polls, which the policy refuses like any other eval.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ SCRIPTS = f"""<!doctype html><html><body>
 
 def test_it_hears_an_inline_script_without_the_nonce(page: Any, csp_watch: CspWatch) -> None:
     _serve(page, SCRIPTS)
-    page.wait_for_function("window.refused")
+    page.wait_for_function("() => window.refused")
 
     found = csp_watch.take()
 
@@ -48,7 +48,7 @@ def test_it_hears_an_inline_script_without_the_nonce(page: Any, csp_watch: CspWa
 
 def test_it_fails_the_test_that_broke_the_policy(page: Any, csp_watch: CspWatch) -> None:
     _serve(page, SCRIPTS)
-    page.wait_for_function("window.refused")
+    page.wait_for_function("() => window.refused")
 
     with pytest.raises(pytest.fail.Exception, match="script-src-elem blocked inline"):
         csp_watch.check()
@@ -70,7 +70,7 @@ def test_it_hears_a_style_block_with_javascript_off(browser: Any, csp_watch: Csp
 def test_it_hears_pages_opened_with_browser_new_page(browser: Any, csp_watch: CspWatch) -> None:
     page = browser.new_page()
     _serve(page, SCRIPTS)
-    page.wait_for_function("window.refused")
+    page.wait_for_function("() => window.refused")
 
     found = csp_watch.take()
     page.context.close()
