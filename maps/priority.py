@@ -28,6 +28,7 @@ from folium.map import CustomPane
 from maps.popup import ACT_NOW_COLOUR, PILLAR_LABELS, popup_html
 from maps.schools import MapNote, SchoolData, SchoolLayer, SearchOpensPopup
 from maps.texts import texts
+from maps.tiles import TILES_ATTRIBUTION, TILES_URL
 
 REQUIRED_COLUMNS: Final = (
     "name",
@@ -366,7 +367,11 @@ def priority_map(
         )
     if tiles:
         folium.TileLayer(
-            "OpenStreetMap", name="Bakgrundskarta", control=False, max_zoom=_MAX_ZOOM
+            TILES_URL,
+            attr=TILES_ATTRIBUTION,
+            name="Bakgrundskarta",
+            control=False,
+            max_zoom=_MAX_ZOOM,
         ).add_to(m)
     # Districts sit in their own pane under the schools, whatever order layers are toggled.
     CustomPane("skm-districts", z_index=350).add_to(m)

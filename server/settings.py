@@ -14,7 +14,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+
+from maps.tiles import TILES_URL, tiles_origin
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SKOLMILJO_VAR_DIR", BASE_DIR / "var"))
@@ -97,6 +100,7 @@ INSTALLED_APPS = [
     "server.core",
     # Sign-in lock-out: counts failures per user name and client address in the database.
     "axes",
+    "csp",
     "server.accounts",
     "server.schools",
     "server.inspections",
@@ -108,6 +112,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files (an SVG can hold a script) get the policy too.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -231,6 +237,33 @@ if not LOCAL_MODE:
     SECURE_HSTS_PRELOAD = env_bool("SKOLMILJO_HSTS_PRELOAD", False)
     # Joining the browsers' HSTS preload list binds the whole domain: the operator decides.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Content-Security-Policy (django-csp): scripts and <style> blocks only from our own files
+# or carrying the response's nonce (templates write nonce="{{ request.csp_nonce }}"; the
+# map views stamp it on folium's inline tags, server.pages.map_nonce). Style attributes
+# stay allowed: the maps' popups, legend, cluster icons and notes are HTML strings with
+# style="..." that Leaflet sets as innerHTML, and the survey results' box plots and the
+# charts' SVG carry them too. A nonce cannot mark an attribute, and 'unsafe-inline' next
+# to a nonce is ignored, hence style-src (elements, by nonce) apart from style-src-attr.
+# Images: ours, data: URLs (bootstrap's and Swagger UI's CSS), blob: URLs (Swagger UI
+# shows an image an endpoint answers, such as a photo, as one) and the background tiles'
+# host, taken from where the maps name the tiles (maps.tiles).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", tiles_origin(TILES_URL)],
+        "connect-src": [SELF],
+        "font-src": [SELF, "data:"],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
 
 # How many reverse proxies in front of the server append to X-Forwarded-For. Rate limits
 # key on the client address (server.core.client): with 0 the header is ignored, since any

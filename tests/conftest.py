@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser_csp import CspWatch, WatchedBrowser
+
 
 def _database() -> str:
     from django.conf import settings
@@ -125,8 +127,30 @@ def browser():  # type: ignore[no-untyped-def]
                 "--disable-sync",
             ],
         )
-        yield browser
+        # Every context and page opened from it reports CSP violations (_csp_clean).
+        yield WatchedBrowser(browser, CSP_WATCH)
         browser.close()
+
+
+CSP_WATCH = CspWatch()
+
+
+@pytest.fixture(autouse=True)
+def _csp_clean() -> Any:
+    """Fails any test whose pages logged a Content-Security-Policy violation.
+
+    Autouse, so it is set up before and torn down after the test's own fixtures: its
+    check runs once their pages are closed and all they logged has arrived.
+    """
+    CSP_WATCH.take()
+    yield
+    CSP_WATCH.check()
+
+
+@pytest.fixture
+def csp_watch() -> CspWatch:
+    """For a test that breaks the policy on purpose: `take()` what it caught."""
+    return CSP_WATCH
 
 
 @pytest.fixture

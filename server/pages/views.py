@@ -24,6 +24,7 @@ from server.pages.charts import line_chart
 from server.pages.dashboard import dashboard_map_html, key_figures, ranking_map_html
 from server.pages.forms import PlanForm, RankingForm, SavePlanForm
 from server.pages.map_handoff import map_leave, map_take
+from server.pages.map_nonce import map_html_with_nonce
 from server.pages.plan_page import PlanView, plan_compute_from, plan_view
 from server.pages.selectors import overview_get
 from server.pages.site_page import (
@@ -96,7 +97,7 @@ def dashboard_map(request: HttpRequest) -> HttpResponse:
         urlencode(tiles),
         lambda: dashboard_map_html(ranking_compute(weights=Weights(), draws=200), tiles=not tiles),
     )
-    return HttpResponse(html)
+    return _map_response(request, html)
 
 
 def _query(form: Any, **extra: str) -> str:
@@ -222,7 +223,12 @@ def plan_map(request: HttpRequest) -> HttpResponse:
         plan = plan_compute_from(form.cleaned_data)
         return _plan_map_html(plan, plan_view(plan), tiles=tiles)
 
-    return HttpResponse(map_take("plan", _query(form, **_tiles(request)), build))
+    return _map_response(request, map_take("plan", _query(form, **_tiles(request)), build))
+
+
+def _map_response(request: HttpRequest, html: str) -> HttpResponse:
+    # The nonce is this response's own: the cached map HTML never holds one.
+    return HttpResponse(map_html_with_nonce(html, str(request.csp_nonce)))  # type: ignore[attr-defined]
 
 
 def _plan_map_html(plan: services.Plan, view: PlanView, *, tiles: bool) -> str:

@@ -2,7 +2,9 @@
 
 Every request goes through a Playwright route: the page and /static/maps/vendor/ are
 served from memory and disk, popups from a stand-in API; anything else is refused and
-recorded, so a test fails if the map reaches for a CDN. Writes the demo-like map and its
+recorded, so a test fails if the map reaches for a CDN. The page is served as the server
+serves it, under the site's Content-Security-Policy with its nonce on folium's inline
+tags, so a layer that breaks the policy fails its test. Writes the demo-like map and its
 screenshots to test-output/maps/.
 """
 
@@ -16,16 +18,19 @@ from typing import Any
 
 import folium
 import pytest
+from csp.utils import build_policy
 from map_factories import REPO, gothenburg_districts, plan_years_create, ranking_create
 
 from maps.assets import VENDOR_DIR, use_local_assets
 from maps.priority import priority_map
+from server.pages.map_nonce import map_html_with_nonce
 
 pytestmark = pytest.mark.browser
 
 ORIGIN = "http://skolmiljo.test"
 STATIC = "/static/maps/vendor/"
 OUTPUT = Path(os.environ.get("SKOLMILJO_TEST_OUTPUT", REPO / "test-output")) / "maps"
+NONCE = "bWFwLXRlc3Qtbm9uY2U="
 
 
 @dataclass
@@ -36,14 +41,15 @@ class Served:
 
 
 def _serve(page: Any, m: folium.Map) -> Served:
-    html = use_local_assets(m, STATIC).get_root().render()
+    html = map_html_with_nonce(use_local_assets(m, STATIC).get_root().render(), NONCE)
+    policy = {"Content-Security-Policy": build_policy(nonce=NONCE)}
     served = Served()
 
     def handle(route: Any) -> None:
         url: str = route.request.url
         path = url.removeprefix(ORIGIN)
         if path == "/map.html":
-            route.fulfill(body=html, content_type="text/html; charset=utf-8")
+            route.fulfill(body=html, content_type="text/html; charset=utf-8", headers=policy)
         elif url.startswith(ORIGIN + STATIC) and (VENDOR_DIR / path.removeprefix(STATIC)).is_file():
             route.fulfill(path=str(VENDOR_DIR / path.removeprefix(STATIC)))
         elif path.startswith("/api/v1/sites/") and path.endswith("/popup"):

@@ -35,7 +35,7 @@ def test_a_planner_opens_a_campaign_and_reads_results(
     assert page.url.endswith(f"/enkater/{campaign.code}/")
     assert page.locator("#campaign-url").inner_text().endswith(f"/s/{campaign.code}")
     assert "25 oanvända av 25" in page.content()
-    page.wait_for_function("document.querySelector('img').naturalWidth > 0", timeout=20_000)
+    page.wait_for_function("() => document.querySelector('img').naturalWidth > 0", timeout=20_000)
     assert page.evaluate("document.querySelector('img').naturalWidth") == 1240
     page.screenshot(path=str(screenshot_dir / "survey-planner-campaign.png"), full_page=True)
 
