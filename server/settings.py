@@ -261,6 +261,17 @@ PHOTO_MAX_BYTES = int(os.environ.get("SKOLMILJO_PHOTO_MAX_BYTES", 15 * 1024 * 10
 # Tablet clocks drift; observations further in the future than this are refused.
 SYNC_CLOCK_TOLERANCE_SECONDS = int(os.environ.get("SKOLMILJO_SYNC_CLOCK_TOLERANCE", 600))
 
+# Retention (README, "Photos of people and retention"): `manage.py purge`, run daily,
+# deletes what is older than these many days. Survey answers count from the day their
+# campaign closed, hidden photos from the day they were hidden.
+RETAIN_SURVEY_ANSWERS_DAYS = env_count("SKOLMILJO_RETAIN_SURVEY_ANSWERS_DAYS", 3 * 365)
+RETAIN_HIDDEN_PHOTOS_DAYS = env_count("SKOLMILJO_RETAIN_HIDDEN_PHOTOS_DAYS", 30)
+RETAIN_LOCKOUT_DAYS = env_count("SKOLMILJO_RETAIN_LOCKOUT_DAYS", 90)
+# Logs go to stdout; the platform's log store must keep them no longer than this.
+RETAIN_LOGS_DAYS = env_count("SKOLMILJO_RETAIN_LOGS_DAYS", 90)
+RETAIN_BACKUPS_DAYS = env_count("SKOLMILJO_RETAIN_BACKUPS_DAYS", 35)
+BACKUP_DIR = Path(os.environ.get("SKOLMILJO_BACKUP_DIR", VAR_DIR / "backups"))
+
 # Where the demo loader reads the city's public school and district data.
 DEMO_DATA_DIR = Path(os.environ.get("SKOLMILJO_DEMO_DATA", BASE_DIR / "data" / "goteborg"))
 
