@@ -442,6 +442,16 @@ AUDITLOG_DISABLE_ON_RAW_SAVE = True
 # Fernet key that `manage.py backup` encrypts archives with (they hold survey answers) and
 # `manage.py restore` decrypts them with; unset, backups are written unencrypted.
 BACKUP_KEY = os.environ.get("SKOLMILJO_BACKUP_KEY", "").strip()
+# Retention (README, "Photos of people and retention"): `manage.py purge`, run daily,
+# deletes what is older than these many days. Survey answers count from the day their
+# campaign closed, hidden photos from the day they were hidden.
+RETAIN_SURVEY_ANSWERS_DAYS = env_count("SKOLMILJO_RETAIN_SURVEY_ANSWERS_DAYS", 3 * 365)
+RETAIN_HIDDEN_PHOTOS_DAYS = env_count("SKOLMILJO_RETAIN_HIDDEN_PHOTOS_DAYS", 30)
+RETAIN_LOCKOUT_DAYS = env_count("SKOLMILJO_RETAIN_LOCKOUT_DAYS", 90)
+# Logs go to stdout; the platform's log store must keep them no longer than this.
+RETAIN_LOGS_DAYS = env_count("SKOLMILJO_RETAIN_LOGS_DAYS", 90)
+RETAIN_BACKUPS_DAYS = env_count("SKOLMILJO_RETAIN_BACKUPS_DAYS", 35)
+BACKUP_DIR = Path(os.environ.get("SKOLMILJO_BACKUP_DIR", VAR_DIR / "backups"))
 
 # Where the demo loader reads the city's public school and district data.
 DEMO_DATA_DIR = Path(os.environ.get("SKOLMILJO_DEMO_DATA", BASE_DIR / "data" / "goteborg"))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from importlib import import_module
 from typing import Final
 from urllib.parse import quote, urlencode
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -206,3 +208,50 @@ def device_for_token(*, token: str) -> Device:
         Device.objects.filter(pk=device.pk).update(last_seen_at=now)
         device.last_seen_at = now
     return device
+
+
+ENROLLMENT_CODES_KEPT: Final = timedelta(days=30)
+"""How long past its expiry an enrollment code is kept: long enough for an administrator
+to see in the admin why an enrollment failed ("expired"), and no use after that."""
+
+_LOCKOUT_MODELS: Final = ("AccessAttempt", "AccessFailureLog", "AccessLog")
+
+
+def enrollment_codes_purge(*, now: datetime, dry_run: bool = False) -> int:
+    """Delete enrollment codes that expired more than `ENROLLMENT_CODES_KEPT` ago, used or
+    not (the tablet a code enrolled keeps its Device row); returns how many (would) go."""
+    due = EnrollmentCode.objects.filter(expires_at__lt=now - ENROLLMENT_CODES_KEPT)
+    if dry_run:
+        return due.count()
+    return due.delete()[1].get(EnrollmentCode._meta.label, 0)
+
+
+def sessions_purge(*, now: datetime, dry_run: bool = False) -> int | None:
+    """Delete expired sign-in sessions, as `manage.py clearsessions` does; returns how many
+    (would) go, or None where the session engine keeps no rows to count (cache or
+    cookie sessions, which expire by themselves)."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not hasattr(store, "get_model_class"):
+        if not dry_run:
+            store.clear_expired()
+        return None
+    due = store.get_model_class().objects.filter(expire_date__lt=now)
+    return due.count() if dry_run else due.delete()[0]
+
+
+def lockouts_purge(*, now: datetime, dry_run: bool = False) -> int | None:
+    """Delete django-axes' records of sign-in attempts older than
+    `settings.RETAIN_LOCKOUT_DAYS` (attempts, failure and access logs); returns how many
+    (would) go, or None when axes is not installed.
+
+    The models are looked up by name, so this module runs with or without axes.
+    """
+    if not apps.is_installed("axes"):
+        return None
+    cutoff = now - timedelta(days=settings.RETAIN_LOCKOUT_DAYS)
+    total = 0
+    for name in _LOCKOUT_MODELS:
+        model = apps.get_model("axes", name)
+        due = model.objects.filter(attempt_time__lt=cutoff)
+        total += due.count() if dry_run else due.delete()[1].get(model._meta.label, 0)
+    return total

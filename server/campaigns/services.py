@@ -1,12 +1,15 @@
-"""Writes for survey campaigns: opening one, its one-time codes, and anonymous responses."""
+"""Writes for survey campaigns: opening one, its one-time codes, anonymous responses, and
+deleting the answers once the retention period has passed."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 
 from server.campaigns import codes
 from server.campaigns.models import (
@@ -249,3 +252,32 @@ def response_submit(
         except IntegrityError as exc:  # pragma: no cover - answers_check keeps this out
             raise InvalidInput("Svaren kunde inte sparas.") from exc
     return response
+
+
+def survey_answers_purge(*, now: datetime, dry_run: bool = False) -> int:
+    """Delete the responses and answers of campaigns closed at least
+    `settings.RETAIN_SURVEY_ANSWERS_DAYS` whole days ago; returns how many responses
+    (would) go.
+
+    A campaign closes at 00:00 Europe/Stockholm after its close date (`campaign_closed`);
+    its answers go on the day it has been closed that many whole days. The campaign's
+    published result is computed from its answers and goes with them: its unit and group
+    then have no result (missing in the ranking) until a newer campaign closes. That is
+    the point of retention; the campaign itself (unit, dates, code) stays.
+    """
+    cutoff = local_today(now) - timedelta(days=settings.RETAIN_SURVEY_ANSWERS_DAYS)
+    due = Response.objects.filter(campaign__closes_on__lt=cutoff)
+    if dry_run:
+        return due.count()
+    campaigns = Campaign.objects.filter(closes_on__lt=cutoff).filter(
+        Exists(Response.objects.filter(campaign=OuterRef("pk")))
+    )
+    deleted = 0
+    # One campaign per transaction: a school's answers at a time, whatever the city's size,
+    # and a run stopped halfway has kept or deleted whole campaigns.
+    for campaign_id in list(campaigns.values_list("pk", flat=True)):
+        with transaction.atomic():
+            Answer.objects.filter(response__campaign_id=campaign_id).delete()
+            _, counts = Response.objects.filter(campaign_id=campaign_id).delete()
+        deleted += counts.get(Response._meta.label, 0)
+    return deleted

@@ -121,18 +121,57 @@ class Rating(models.Model):
         return f"{self.element} {self.location} {self.grade}".strip()
 
 
+class PhotoQuerySet(models.QuerySet["Photo"]):
+    def visible(self) -> PhotoQuerySet:
+        """Photos that may be shown: neither hidden by an administrator nor deleted.
+
+        Every page, API, report and e-mail that shows photos starts from this.
+        """
+        return self.filter(hidden_at__isnull=True, deleted_at__isnull=True)
+
+
 class Photo(models.Model):
-    """A photo stored once under its SHA-256, however many ratings or devices send it."""
+    """A photo stored once under its SHA-256, however many ratings or devices send it.
+
+    An administrator may hide a photo (it shows an identifiable person); its file is
+    deleted after a retention period, and the row is kept as a tombstone, so that a
+    tablet sending the same bytes again cannot bring the photo back.
+    """
 
     sha256 = models.CharField(max_length=64, primary_key=True)
     file = models.FileField(upload_to="photos/")
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
+    hidden_at = models.DateTimeField(
+        "dold", null=True, blank=True, help_text="When an administrator hid the photo."
+    )
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="dold av",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    deleted_at = models.DateTimeField(
+        "raderad",
+        null=True,
+        blank=True,
+        help_text="When the hidden photo's file was deleted; the row stays as a tombstone.",
+    )
+
+    objects = PhotoQuerySet.as_manager()
 
     class Meta:
         verbose_name = "foto"
         verbose_name_plural = "foton"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(deleted_at__isnull=True) | models.Q(hidden_at__isnull=False),
+                name="photo_deleted_only_when_hidden",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.sha256[:12]

@@ -35,7 +35,8 @@ def head_photo(request: HttpRequest, sha256: str) -> HttpResponse:
     """Whether the server has the photo: 200 stored, 404 not (no body either way).
 
     Who may call: an enrolled tablet. A photo whose file was lost counts as not stored,
-    so the tablet sends it again. Any tablet may ask about any hash: the answer is worth
+    so the tablet sends it again; a photo an administrator hid counts as stored, so it is
+    not sent again. Any tablet may ask about any hash: the answer is worth
     nothing without the hash, and the hash (SHA-256 of the bytes) is known only to whoever
     already has the photo; PUT answers 200 or 201 the same way.
     """
@@ -61,9 +62,10 @@ def put_photo(request: HttpRequest, sha256: str) -> Status[PhotoOut]:
     """Upload a photo's bytes (the raw body, not a form) under their SHA-256.
 
     Who may call: an enrolled tablet. 201 stored, 200 already stored (nothing written
-    again), 400 when the bytes hash to something else (cut off: send again), 413 over
-    the size limit, 415 not a JPEG, PNG or WebP image that decodes. The image type is
-    read from the bytes; the Content-Type header is not trusted.
+    again; also for a photo an administrator hid, whose bytes are never taken again),
+    400 when the bytes hash to something else (cut off: send again), 413 over the size
+    limit, 415 not a JPEG, PNG or WebP image that decodes. The image type is read from
+    the bytes; the Content-Type header is not trusted.
     """
     declared = request.META.get("CONTENT_LENGTH")
     if declared and declared.isdigit():
@@ -97,6 +99,7 @@ def get_photo(request: HttpRequest, sha256: str) -> Any:
     inspector, or of its inspector's own inspection, names. Other photos answer 404 as if
     not stored, so a tablet learns nothing of them; that includes a photo the tablet has
     just uploaded until a rating of its inspector names it (photos keep no uploader).
+    A photo an administrator hid answers 404 to everyone.
     """
     caller = request.auth  # type: ignore[attr-defined]
     if isinstance(caller, Device) and not selectors.photo_visible_to_inspector(

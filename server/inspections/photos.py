@@ -1,10 +1,13 @@
 """Photos: content-addressed by SHA-256, checked (size, hash, decodes), stored once.
 
 The bytes live in Django's default storage under ``photos/<first 2 hex>/<sha256>.<ext>``;
-the ``Photo`` row says they are complete. Storing is idempotent and safe under
-concurrency because the row's primary key is the lock: the row is inserted first, the
-file written inside the same transaction, so a second writer of the same photo waits on
-the key until the first has committed (PostgreSQL), or on the write lock (SQLite).
+the ``Photo`` row says they are complete. A photo an administrator hid is never served,
+and its row outlives its file (a tombstone): see ``photo_store``.
+
+Storing is idempotent and safe under concurrency because the row's primary key is the
+lock: the row is inserted first, the file written inside the same transaction, so a
+second writer of the same photo waits on the key until the first has committed
+(PostgreSQL), or on the write lock (SQLite).
 """
 
 from __future__ import annotations
@@ -72,12 +75,13 @@ def photo_exists(*, sha256: str) -> bool:
     """Whether the photo is stored whole: its row, and its file at the recorded size.
 
     A malformed hash is simply not stored. A row without its file counts as missing, so
-    the tablet that took the photo sends it again and the upload repairs it.
+    the tablet that took the photo sends it again and the upload repairs it; except for a
+    hidden photo, which counts as stored so that no tablet sends it again (`photo_store`).
     """
     if not _SHA256_HEX.fullmatch(sha256):
         return False
     photo = Photo.objects.filter(pk=sha256).first()
-    return photo is not None and _file_intact(photo)
+    return photo is not None and (photo.hidden_at is not None or _file_intact(photo))
 
 
 def photo_check_size(*, size: int) -> None:
@@ -97,7 +101,8 @@ def photo_store(*, sha256: str, data: bytes) -> tuple[Photo, bool]:
     Raises BadRequest (malformed hash, empty body, bytes that hash otherwise),
     PayloadTooLarge (over the byte or pixel limit) or UnsupportedMediaType (not a
     JPEG, PNG or WebP image that decodes). Storing the same bytes again changes
-    nothing, except that a missing or damaged file is written again.
+    nothing, except that a missing or damaged file is written again, and never for a
+    photo an administrator has hidden.
     """
     if not _SHA256_HEX.fullmatch(sha256):
         raise BadRequest(
@@ -116,6 +121,13 @@ def photo_store(*, sha256: str, data: bytes) -> tuple[Photo, bool]:
     # The common repeat (a tablet retrying after a lost answer) costs one read, no decode.
     # Equal hashes mean equal bytes, which were checked when first stored.
     existing = Photo.objects.filter(pk=sha256).first()
+    if existing is not None and existing.hidden_at is not None:
+        # Hidden (it shows a person), perhaps with its file already deleted by the purge,
+        # the row kept as a tombstone. The tablet that took the photo keeps it and sends
+        # the same bytes again: storing them would bring the photo back. Nothing is
+        # written, and the answer is "already stored" (200), not an error, so the tablet
+        # marks the photo sent and stops retrying; 404 or 410 would make it try forever.
+        return existing, False
     if existing is not None and _file_intact(existing):
         return existing, False
 
@@ -133,14 +145,21 @@ def photo_store(*, sha256: str, data: bytes) -> tuple[Photo, bool]:
             # Lock the row so only one request at a time repairs the file.
             photo = Photo.objects.select_for_update().get(pk=sha256)
             created = False
+            if photo.hidden_at is not None:
+                return photo, False  # hidden meanwhile: as above, never written again
         # Written inside the transaction: if writing fails, the row is not kept either.
         _file_write(photo, data)
     return photo, created
 
 
 def photo_open(*, sha256: str) -> tuple[Photo, File]:
-    """The photo and its file opened for reading; the caller closes the file."""
-    photo = Photo.objects.filter(pk=sha256).first() if _SHA256_HEX.fullmatch(sha256) else None
+    """The photo and its file opened for reading; the caller closes the file.
+
+    A hidden or deleted photo is NotFound, in the same words as one never stored.
+    """
+    photo = (
+        Photo.objects.visible().filter(pk=sha256).first() if _SHA256_HEX.fullmatch(sha256) else None
+    )
     if photo is None:
         raise NotFound(f"No photo with SHA-256 {sha256}.")
     try:

@@ -21,12 +21,19 @@ class RatingOut(Schema):
     lat: float | None
     lon: float | None
     accuracy_m: float | None
-    photos: list[str] = Field(description="SHA-256 hashes of the photos.")
+    photos: list[str] = Field(
+        description="SHA-256 hashes of the rating's photos that are stored and not hidden."
+    )
     photo_urls: list[str] = Field(description="Where to download each photo (signed-in users).")
+
+    # `visible_photos` is set by selectors.inspection_get: a hidden photo shows nowhere.
+    @staticmethod
+    def resolve_photos(obj: Any) -> list[str]:
+        return list(obj.visible_photos)
 
     @staticmethod
     def resolve_photo_urls(obj: Any) -> list[str]:
-        return [f"/api/v1/photos/{sha}" for sha in obj.photos]
+        return [f"/api/v1/photos/{sha}" for sha in obj.visible_photos]
 
 
 class RevisionOut(Schema):

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.db.models import F, Prefetch, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from server.inspections.models import Assignment, Inspection, InspectionRevision, Rating
+from server.inspections.models import Assignment, Inspection, InspectionRevision, Photo, Rating
 from server.schools.models import Site
 from shared.errors import NotFound
 
@@ -49,6 +49,8 @@ def site_inspections(*, code: str) -> QuerySet[Inspection]:
 
 
 def inspection_get(*, uuid: str) -> Inspection:
+    """The inspection with its ratings and history; each rating carries `visible_photos`,
+    its photo hashes that may be shown (`visible_photo_hashes`), in its order."""
     row = (
         Inspection.objects.select_related("site", "inspector")
         .prefetch_related(
@@ -60,7 +62,24 @@ def inspection_get(*, uuid: str) -> Inspection:
     )
     if row is None:
         raise NotFound(f"There is no inspection with UUID '{uuid}'.")
+    ratings = list(row.ratings.all())
+    visible = visible_photo_hashes(hashes=[h for r in ratings for h in r.photos])
+    for rating in ratings:
+        shown = [h for h in rating.photos if h in visible]
+        rating.visible_photos = shown  # type: ignore[attr-defined]
     return row
+
+
+def visible_photo_hashes(*, hashes: Iterable[str]) -> set[str]:
+    """Those of `hashes` whose photo may be shown: stored, not hidden, not deleted. One query.
+
+    Ratings keep the hashes of hidden and deleted photos (they are the tablet's record),
+    so whatever shows photos (pages, APIs, reports, e-mails) filters its hashes here.
+    """
+    wanted = {h for h in hashes if _SHA256_HEX.fullmatch(h)}
+    if not wanted:
+        return set()
+    return set(Photo.objects.visible().filter(sha256__in=wanted).values_list("sha256", flat=True))
 
 
 def photo_visible_to_inspector(*, sha256: str, inspector: User) -> bool:

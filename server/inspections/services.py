@@ -1,4 +1,5 @@
-"""Storing inspections from tablets: idempotent, race-safe, one verdict per record.
+"""Storing inspections from tablets: idempotent, race-safe, one verdict per record; and
+hiding photos of people, whose files are deleted after a retention period.
 
 Idempotency rests on the database's unique constraints (inspection UUID; inspection,
 element and location), never on check-then-insert: a record whose insert loses a race
@@ -14,6 +15,7 @@ from typing import Any, Final
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -398,3 +400,40 @@ def _add_missing_photos(inspections: list[InspectionIn], results: list[PushResul
         result = results[n]
         if result is not None:
             result.missing_photos = sorted(hashes - have)
+
+
+def photos_hide(*, sha256s: list[str], by: User, now: datetime | None = None) -> int:
+    """Hide the photos (they show a person): from now on they show nowhere, a tablet's
+    upload of the same bytes does not bring them back, and `photos_purge` deletes their
+    files once `settings.RETAIN_HIDDEN_PHOTOS_DAYS` have passed. Returns how many were
+    hidden now; a photo hidden already keeps who hid it and when."""
+    return Photo.objects.filter(sha256__in=sha256s, hidden_at__isnull=True).update(
+        hidden_at=now or timezone.now(), hidden_by=by
+    )
+
+
+def photos_purge(*, now: datetime, dry_run: bool = False) -> int:
+    """Delete the files of photos hidden more than `settings.RETAIN_HIDDEN_PHOTOS_DAYS`
+    ago; returns how many (would) go.
+
+    The row stays as a tombstone marked `deleted_at` (see photos.photo_store): ratings
+    keep naming the hash, and a tablet sending the bytes again is told "already stored".
+    """
+    cutoff = now - timedelta(days=settings.RETAIN_HIDDEN_PHOTOS_DAYS)
+    due = Photo.objects.filter(hidden_at__lt=cutoff, deleted_at__isnull=True)
+    if dry_run:
+        return due.count()
+    deleted = 0
+    for sha256 in list(due.values_list("sha256", flat=True)):
+        with transaction.atomic():
+            photo = due.select_for_update().filter(pk=sha256).first()
+            if photo is None:
+                continue  # another purge got there first
+            # The file first: if deleting it fails, the row is not marked and the next
+            # run tries again (deleting a file that is gone already is no error).
+            if photo.file.name:
+                default_storage.delete(photo.file.name)
+            photo.deleted_at = now
+            photo.save(update_fields=["deleted_at"])
+        deleted += 1
+    return deleted

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from server.campaigns.selectors import scored_results
 from server.inspections.catalogues import element_name
 from server.inspections.models import Inspection
-from server.inspections.selectors import latest_ratings
+from server.inspections.selectors import latest_ratings, visible_photo_hashes
 from server.schools.models import SchoolUnit, Site
 from shared.errors import NotFound
 from shared.grades import SEVERITY, Grade
@@ -157,6 +157,9 @@ def site_page_get(*, code: str) -> SitePage:
     )
     if site is None:
         raise NotFound(f"There is no active site with code '{code}'.")
+    latest = list(latest_ratings(site_ids=[site.id]).order_by("element", "location"))
+    # Only stored photos that no administrator has hidden get a thumbnail.
+    visible = visible_photo_hashes(hashes=[h for r in latest for h in r.photos or []])
     ratings = [
         RatingRow(
             element=element_name(r.element),
@@ -166,9 +169,9 @@ def site_page_get(*, code: str) -> SitePage:
             cost_sek=r.estimated_cost_sek,
             observed_at=r.observed_at,
             note=r.note,
-            photos=list(r.photos or []),
+            photos=[h for h in r.photos or [] if h in visible],
         )
-        for r in latest_ratings(site_ids=[site.id]).order_by("element", "location")
+        for r in latest
     ]
     ratings.sort(key=lambda r: ("DCBAN".find(r.grade), r.element, r.location))
     history = []

@@ -36,6 +36,10 @@ def test_it_enrolls_grades_finishes_and_syncs_through_touch(
     assert report["grade_button_c"]["height_dp"] >= 72
     assert report["urgency_text"] == "Brådska (ange för C och D)"
     assert report["urgency_1_chosen"] is True
+    assert report["photo_notice"]["text"] == (
+        "Fotografera inte elever eller andra personer så att de kan kännas igen."
+    )
+    assert report["photo_notice"]["height_dp"] >= 40
     assert report["chooser_selection"] == ["tak.jpg"]
     assert (report["photos_text"], report["thumbnails"]) == ("1 foto", 1)
     assert report["urgency_1"]["text"] == "1 Säkerhet: åtgärda nu"

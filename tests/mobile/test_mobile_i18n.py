@@ -129,3 +129,19 @@ def test_it_keeps_literal_texts_out_of_the_kv_files() -> None:
 
     assert texts, "no text: lines found in the kv files"
     assert [item for item in texts if not _KV_TEXT_ALLOWED.match(item[1])] == []
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("sv", "Fotografera inte elever eller andra personer så att de kan kännas igen."),
+        ("en", "Do not photograph pupils or other people so that they can be recognised."),
+    ],
+)
+def test_it_warns_against_photographing_people_where_photos_are_taken(
+    language: str, expected: str
+) -> None:
+    grade_kv = (MOBILE_DIR / "screens" / "grade.kv").read_text()
+
+    assert load_catalogue(language)["grade.photo_notice"] == expected
+    assert 'app.tr("grade.photo_notice")' in grade_kv

@@ -58,6 +58,7 @@ def scenario(driver: Driver) -> Scenario:
     grade = manager.get_screen("grade")
     driver.record("grade_title", grade.title_text)
     driver.record("grade_button_c", driver.describe(grade.grade_buttons["C"]))
+    driver.record("photo_notice", driver.describe(grade.ids.photo_notice))
     driver.tap(grade.grade_buttons["C"])
     yield from driver.settle()
     driver.record("urgency_text", grade.urgency_text)

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from server.core.roles import PLANNER
+from server.inspections.photos import photo_store
 from server.inspections.services import Source, inspections_push
 from tests.server.inspections.conftest import inspection_json
+from tests.server.inspections.test_photos_support import image_bytes, sha256_of
 
 pytestmark = pytest.mark.django_db
 
@@ -45,14 +49,20 @@ def test_it_shows_a_site_s_inspections_and_one_in_full(
 
 
 def test_it_gives_photo_urls_for_each_rating(
-    planner_client: Client, site: Any, inspector: Any
+    planner_client: Client, site: Any, inspector: Any, settings: Settings, tmp_path: Path
 ) -> None:
-    sha = "c" * 64
-    record = inspection_json(site.code, n_ratings=1, photos=[sha])
+    settings.MEDIA_ROOT = tmp_path
+    data = image_bytes("PNG")
+    sha = sha256_of(data)
+    photo_store(sha256=sha, data=data)
+    never_stored = "c" * 64
+    record = inspection_json(site.code, n_ratings=1, photos=[sha, never_stored])
     inspections_push(raws=[record], source=Source(inspector=inspector))
 
     rating = planner_client.get(f"/api/v1/inspections/{record['uuid']}").json()["ratings"][0]
 
+    # A hash whose photo the server does not have shows as nothing.
+    assert rating["photos"] == [sha]
     assert rating["photo_urls"] == [f"/api/v1/photos/{sha}"]
 
 
