@@ -438,6 +438,8 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
 )
 # Loading a backup or a fixture writes rows as they were: it is not a change to log.
 AUDITLOG_DISABLE_ON_RAW_SAVE = True
+# A correlation id from a request header is the client's word: keep none.
+AUDITLOG_CID_HEADER = None
 
 # Fernet key that `manage.py backup` encrypts archives with (they hold survey answers) and
 # `manage.py restore` decrypts them with; unset, backups are written unencrypted.
@@ -484,6 +486,8 @@ LOGGING = {
         "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
     },
     "loggers": {
+        # Our auth.login events say each failure and lock-out once, pseudonymised.
+        "axes": {"level": "ERROR"},
         # Django's own set-up of runserver's request log, less the survey form's requests:
         # a time-stamped line per answer sent would undo the day-only submitted_on.
         "django.server": {
@@ -491,7 +495,7 @@ LOGGING = {
             "level": "INFO",
             "propagate": False,
             "filters": ["survey_requests_hidden"],
-        }
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("SKOLMILJO_LOG_LEVEL", "INFO")},
 }

@@ -39,12 +39,13 @@ def push_batches(
     that one alone.
     """
     batches: list[range] = []
-    start, size = 0, _ENVELOPE
+    start, size = 0, push_body_size([])
     for n, payload in enumerate(payloads):
-        grown = size + len(payload.encode("utf-8")) + (1 if n > start else 0)
+        alone = push_body_size([payload])
+        grown = size + (alone - _ENVELOPE) + (1 if n > start else 0)  # + a comma
         if n > start and (n - start >= max_count or grown > max_bytes):
             batches.append(range(start, n))
-            start, grown = n, _ENVELOPE + len(payload.encode("utf-8"))
+            start, grown = n, alone
         size = grown
     if start < len(payloads):
         batches.append(range(start, len(payloads)))

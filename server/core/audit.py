@@ -40,6 +40,11 @@ class AuditMiddleware(AuditlogMiddleware):
     def _get_remote_addr(request: HttpRequest) -> str | None:
         return client_address(request) or None
 
+    @staticmethod
+    def _get_remote_port(request: HttpRequest) -> int | None:
+        # auditlog reads X-Forwarded-Port, which any client writes: keep no port at all.
+        return None
+
 
 @contextmanager
 def audit_actor(user: User | None) -> Iterator[None]:

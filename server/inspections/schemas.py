@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -78,7 +79,9 @@ class InspectionSummaryOut(Schema):
 
     @staticmethod
     def resolve_estimated_cost_sek(obj: Any) -> float:
-        return float(sum(r.estimated_cost_sek or 0 for r in obj.ratings.all()))
+        # An implausible stored cost (inf) is left out, as the ranking leaves it out.
+        costs = (r.estimated_cost_sek for r in obj.ratings.all())
+        return float(sum(c for c in costs if c is not None and math.isfinite(c)))
 
 
 class InspectionDetailOut(InspectionSummaryOut):

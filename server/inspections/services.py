@@ -8,6 +8,7 @@ is re-read under a row lock and judged like any repeat.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -227,6 +228,11 @@ def _rating_rows(
             quantity_for_cost = element.quantity_estimate.quantity(
                 floor_area=site.floor_area_m2, yard_area=site.yard_area_m2
             )
+            if not (
+                math.isfinite(quantity_for_cost)
+                and quantity_for_cost <= quantity_bound(element.unit)
+            ):
+                quantity_for_cost = None  # an implausible site size estimates nothing
         position = rating.position
         rows.append(
             {

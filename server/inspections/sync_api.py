@@ -14,11 +14,11 @@ from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
 
 from server.accounts.auth import device_auth
-from server.core.audit import audit_actor
 from server.core.errors import ErrorOut
 from server.inspections.reference import reference_pull
 from server.inspections.services import Source, inspections_push_json, push_check_size
 from shared.bounds import MAX_CURSOR_LENGTH
+from shared.errors import AppError
 from shared.sync import PushIn, PushOut, ReferenceOut
 
 _REF = "#/components/schemas/{model}"
@@ -106,13 +106,19 @@ def push_inspections(request: HttpRequest) -> Any:
     start = time.perf_counter()
     device = request.auth  # type: ignore[attr-defined]
     source = Source(inspector=device.user, device_name=device.name, device=device)
-    body = _push_body(request)
     # Counts and sizes only: nothing an inspector wrote goes into the log.
-    facts = {"device_id": device.pk, "inspector_id": device.user_id, "bytes": len(body)}
+    facts: dict[str, Any] = {"device_id": device.pk, "inspector_id": device.user_id}
     try:
-        # Anything the push changes that the audit trail logs is the inspector's doing.
-        with audit_actor(device.user):
-            results = inspections_push_json(body=body, source=source)
+        body = _push_body(request)
+    except AppError as exc:
+        logger.info(
+            "sync.push",
+            extra={**facts, "outcome": exc.code, "duration_ms": _elapsed_ms(start)},
+        )
+        raise
+    facts["bytes"] = len(body)
+    try:
+        results = inspections_push_json(body=body, source=source)
     except pydantic.ValidationError as exc:
         logger.info(
             "sync.push",
