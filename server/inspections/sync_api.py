@@ -14,7 +14,8 @@ from server.accounts.auth import device_auth
 from server.core.errors import ErrorOut
 from server.inspections.reference import reference_pull
 from server.inspections.services import Source, inspections_push_json
-from shared.bounds import MAX_CURSOR_LENGTH
+from shared.bounds import MAX_CURSOR_LENGTH, MAX_PUSH_BYTES
+from shared.errors import PayloadTooLarge
 from shared.sync import PushIn, PushOut, ReferenceOut
 
 _REF = "#/components/schemas/{model}"
@@ -50,17 +51,25 @@ _PUSH_BODY = {
 
 @router.post(
     "/sync/inspections",
-    response={200: PushOut, 401: ErrorOut, 422: ErrorOut},
+    response={200: PushOut, 401: ErrorOut, 413: ErrorOut, 422: ErrorOut},
     openapi_extra=_PUSH_BODY,
 )
 def push_inspections(request: HttpRequest) -> Any:
     """Store up to 200 inspections; one result per inspection, in order (statuses: created,
     unchanged, updated, stale, conflict, invalid). A malformed record never fails the batch;
-    `missing_photos` lists photos to PUT to /photos/{sha256}."""
+    `missing_photos` lists photos to PUT to /photos/{sha256}. 413 over 8 MiB."""
     device = request.auth  # type: ignore[attr-defined]
     source = Source(inspector=device.user, device_name=device.name)
+    # Read the stream, not request.body: that stops at DATA_UPLOAD_MAX_MEMORY_SIZE
+    # (2.5 MiB, a 500 past it), under the protocol's MAX_PUSH_BYTES.
+    body = request.read(MAX_PUSH_BYTES + 1)
+    if len(body) > MAX_PUSH_BYTES:
+        raise PayloadTooLarge(
+            f"A push may be at most {MAX_PUSH_BYTES // (1024 * 1024)} MiB; "
+            "send its inspections in smaller batches."
+        )
     try:
-        results = inspections_push_json(body=request.body, source=source)
+        results = inspections_push_json(body=body, source=source)
     except pydantic.ValidationError as exc:
         raise ValidationError(list(exc.errors())) from None
     return PushOut(results=results)

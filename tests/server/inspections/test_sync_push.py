@@ -290,7 +290,7 @@ def test_it_needs_no_upload_for_a_photo_sent_before_its_inspection(
 SYNC_ENDPOINTS = [
     ("/api/v1/devices/enroll", "post", {"401", "422"}),
     ("/api/v1/sync/reference", "get", {"401", "422"}),
-    ("/api/v1/sync/inspections", "post", {"401", "422"}),
+    ("/api/v1/sync/inspections", "post", {"401", "413", "422"}),
     ("/api/v1/photos/{sha256}", "put", {"400", "401", "413", "415"}),
 ]
 
