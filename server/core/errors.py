@@ -6,6 +6,8 @@ import logging
 import math
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
@@ -97,6 +99,16 @@ def install_error_handlers(api: NinjaAPI) -> None:
         # A multipart Content-Type without a valid body: the CSRF check of a signed-in
         # caller's POST reads the form before any endpoint sees it.
         return error_response(api, request, 422, unreadable_body())
+
+    @api.exception_handler(RequestDataTooBig)
+    def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE when it is read; Django's
+        # own views answer 400, ours say what it is.
+        payload = ErrorPayload(
+            code="too_large",
+            message=f"The request body is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.",
+        )
+        return error_response(api, request, 413, payload)
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from tests.server.accounts.accounts_factories import make_device, make_planner
@@ -89,4 +90,21 @@ def test_it_answers_a_sync_push_that_is_not_json_with_422_too() -> None:
         422,
         "invalid",
         "request",
+    )
+
+
+def test_it_answers_a_body_over_djangos_limit_with_413() -> None:
+    response = Client().post(
+        "/api/v1/devices/enroll",
+        b" " * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1),
+        content_type="application/json",
+    )
+
+    assert (response.status_code, response.json()) == (
+        413,
+        {
+            "code": "too_large",
+            "message": f"The request body is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.",
+            "details": [],
+        },
     )
