@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_URL ?= postgresql://root@127.0.0.1:5432/test
 DEMO_ENV := SKOLMILJO_MODE=demo
 
-.PHONY: demo serve test test-server bench mobile lint format clean locale
+.PHONY: demo serve test test-server fuzz bench mobile lint format clean locale
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ test: $(VENV)/.test locale
 ## test-server: everything but real-window and browser tests, e.g. against PostgreSQL
 test-server: $(VENV)/.test locale
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(VENV)/bin/pytest -m "not window and not browser"
+
+## fuzz: schemathesis against the API's OpenAPI document, as a planner and as a tablet, on
+## SQLite; beside `make test`, not in it. Bounded: SKOLMILJO_FUZZ_EXAMPLES per operation
+## (25) and SKOLMILJO_FUZZ_SECONDS in all (270).
+fuzz: $(VENV)/.test locale
+	env -u DATABASE_URL $(VENV)/bin/pytest tests/fuzz -m fuzz -q
 
 ## bench: benchmarks, each a ratio against a baseline measured in the same run;
 ## on SQLite, and again on PostgreSQL when one answers at PG_BENCH_URL's host

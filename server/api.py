@@ -19,7 +19,9 @@ api = NinjaAPI(
     version="1",
     description=(
         "School buildings, schoolyards and school environments. Every error answers with "
-        "one JSON shape: `{code, message, details: [{field, message}]}`.\n\n"
+        "one JSON shape: `{code, message, details: [{field, message}]}`. A body that cannot "
+        "be read as JSON answers 422 `invalid`; one over 2.5 MiB 413 `too_large` (the sync "
+        "push and the photo upload have larger limits of their own).\n\n"
         "Who may call what: reference reads (sites, units, districts) are public, without "
         "the planning figures (replacement value, capacity, socioeconomic need, newly "
         "arrived share), which `/planning/sites` and `/planning/units` give planners; the "

@@ -27,6 +27,15 @@ def pytest_configure(config: pytest.Config) -> None:
     compile_messages()
 
 
+def pytest_ignore_collect(collection_path: Any, config: pytest.Config) -> bool | None:
+    """tests/fuzz (marked `fuzz`) runs only when asked for by its marker, as `make fuzz`
+    does with `-m fuzz`. Not `addopts = -m "not fuzz"`: a run's own -m (make
+    test-server's) would replace it. Not collected either, so a run never loads it."""
+    if collection_path.name == "fuzz" and "fuzz" not in (config.getoption("markexpr") or ""):
+        return True
+    return None
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     return f"skolmiljo database: {_database()}"
 

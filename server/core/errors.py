@@ -9,12 +9,17 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from shared.errors import AppError, ErrorDetail, ErrorPayload
 
 logger = logging.getLogger(__name__)
+
+# Ninja answers a body it cannot parse with HttpError(400, this message); the sync push,
+# which parses its own body, answers 422 `invalid`. Both become that one answer.
+_NINJA_UNPARSED_BODY = "Cannot parse request body"
 
 # Ninja prefixes validation locations with where the value came from; users know field names.
 _SOURCES = {"query", "path", "body", "header", "cookie", "form", "file"}
@@ -41,6 +46,15 @@ def validation_details(errors: list[dict[str, Any]]) -> list[ErrorDetail]:
         ErrorDetail(field=_field_name(err.get("loc", ())), message=str(err.get("msg", "invalid")))
         for err in errors
     ]
+
+
+def unreadable_body() -> ErrorPayload:
+    """The 422 for a body that is not JSON, or not what its Content-Type says."""
+    return ErrorPayload(
+        code="invalid",
+        message="The request body cannot be read: send JSON (Content-Type: application/json).",
+        details=[ErrorDetail(field="request", message="not valid JSON")],
+    )
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -80,6 +94,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
         )
         return error_response(api, request, 429, payload)
 
+    @api.exception_handler(MultiPartParserError)
+    def on_unreadable_form(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        # A multipart Content-Type without a valid body: the CSRF check of a signed-in
+        # caller's POST reads the form before any endpoint sees it.
+        return error_response(api, request, 422, unreadable_body())
+
     @api.exception_handler(RequestDataTooBig)
     def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
         # Django's cap on request.body, for any endpoint that reads the body whole
@@ -93,6 +113,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400 and str(exc).startswith(_NINJA_UNPARSED_BODY):
+            return error_response(api, request, 422, unreadable_body())
         payload = ErrorPayload(code=f"http_{exc.status_code}", message=str(exc))
         return error_response(api, request, exc.status_code, payload)
 

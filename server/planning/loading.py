@@ -12,6 +12,7 @@ from server.campaigns.selectors import scored_results
 from server.inspections.selectors import latest_ratings
 from server.planning.plausibility import screen_sites
 from server.schools.models import SchoolUnit, Site
+from server.schools.selectors import district_for_filter
 
 SITE_COLUMNS = [
     "name",
@@ -36,7 +37,8 @@ def load_sites(*, district: str | None = None, school_form: str | None = None) -
     """
     sites = Site.objects.filter(removed_at__isnull=True)
     if district:
-        sites = sites.filter(Q(district__code=district) | Q(district__parent__code=district))
+        found = district_for_filter(value=district)  # by code or name; 422 if neither
+        sites = sites.filter(Q(district=found) | Q(district__parent=found))
     if school_form:
         sites = sites.filter(units__school_form=school_form).distinct()
     fields = [

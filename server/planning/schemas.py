@@ -53,7 +53,11 @@ class RankingParams(Schema):
     experience: float = _weight(0.25, "experience")
     equity: float = _weight(0.25, "equity")
     method: Literal["weighted_sum", "topsis"] = Field("weighted_sum")
-    district: str | None = Field(None, description="District or city-area code.")
+    district: str | None = Field(
+        None,
+        description="District or city area, by code or name in any case; a city area "
+        "includes its districts.",
+    )
     school_form: SchoolForm | None = None
     top_n: int = Field(
         10, ge=TOP_N.low, le=TOP_N.high, description="N of the probability of top N."
@@ -69,7 +73,7 @@ class DefectOut(Schema):
 class RankedSiteOut(Schema):
     code: str
     name: str
-    district: str
+    district: str = Field(description="District name (the `district` filter takes it too).")
     rank: int | None
     priority: float | None
     condition: float | None
@@ -125,7 +129,11 @@ class PlanParams(Schema):
     condition: float = _weight(0.5, "condition")
     experience: float = _weight(0.25, "experience")
     equity: float = _weight(0.25, "equity")
-    district: str | None = None
+    district: str | None = Field(
+        None,
+        description="District or city area, by code or name in any case; a city area "
+        "includes its districts.",
+    )
     school_form: SchoolForm | None = None
 
 

@@ -124,7 +124,9 @@ EXPORT_COLUMNS = {
 
 
 def ranking_export_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    rows = pd.DataFrame(ranking_records(frame))
+    """The ranking's export columns, Swedish headers; just the headers when no site is
+    ranked (a filter that matches none)."""
+    rows = pd.DataFrame(ranking_records(frame), columns=[*EXPORT_COLUMNS])
     rows["missing"] = rows["missing"].map(", ".join)
     return rows[list(EXPORT_COLUMNS)].rename(columns=EXPORT_COLUMNS)
 

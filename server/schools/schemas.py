@@ -20,7 +20,9 @@ DistrictKind = Literal["city_area", "district"]
 
 class DistrictFilters(PageParams):
     kind: DistrictKind | None = Field(None, description="city_area or district.")
-    parent: str | None = Field(None, description="Code of the city area the districts lie in.")
+    parent: str | None = Field(
+        None, description="The city area the districts lie in: its code or name, in any case."
+    )
 
 
 class DistrictOut(Schema):
@@ -50,7 +52,9 @@ class DistrictPage(PageMeta):
 
 class SiteFilters(PageParams):
     district: str | None = Field(
-        None, description="District or city-area code; a city area includes its districts."
+        None,
+        description="District or city area, by code or name in any case (the ranking gives "
+        "names); a city area includes its districts.",
     )
     school_form: SchoolForm | None = Field(None, description="Sites with a unit of this form.")
     q: str | None = Field(None, max_length=100, description="Part of the site or unit name.")
@@ -115,7 +119,9 @@ class SitePage(PageMeta):
 
 class UnitFilters(PageParams):
     site: str | None = Field(None, description="Site code.")
-    district: str | None = Field(None, description="District or city-area code.")
+    district: str | None = Field(
+        None, description="District or city area, by code or name in any case."
+    )
     school_form: SchoolForm | None = None
     q: str | None = Field(None, max_length=100, description="Part of the unit name.")
 

@@ -15,15 +15,37 @@ def district_get(*, code: str) -> District:
         raise NotFound(f"There is no district with code '{code}'.") from None
 
 
-def _district_for_filter(code: str) -> District:
-    try:
-        return District.objects.get(code=code)
-    except District.DoesNotExist:
-        raise InvalidInput(
-            f"There is no district or city area with code '{code}'; "
-            "GET /api/v1/districts lists the codes.",
-            [ErrorDetail(field="district", message=f"unknown district '{code}'")],
-        ) from None
+def district_for_filter(*, value: str, field: str = "district") -> District:
+    """The district or city area a filter names: by its code or by its name, in any case.
+
+    The reads give codes and the ranking gives names; either filters. Names are compared
+    in Python, not SQL: SQLite folds the case of ASCII letters only ('BERGSJÖN' would
+    miss 'Bergsjön'), and a city has tens of districts, not thousands.
+    """
+    found = District.objects.filter(code=value).first()
+    if found is not None:
+        return found
+    wanted = value.strip().casefold()
+    matches = [
+        d
+        for d in District.objects.only("id", "code", "name", "kind")
+        if wanted in (d.code.casefold(), d.name.casefold())
+    ]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        message = (
+            f"More than one district or city area is named '{value}'; give its code "
+            "(GET /api/v1/districts lists them)."
+        )
+        detail = f"ambiguous district '{value}'"
+    else:
+        message = (
+            f"There is no district or city area with code or name '{value}'; "
+            "GET /api/v1/districts lists them."
+        )
+        detail = f"unknown district '{value}'"
+    raise InvalidInput(message, [ErrorDetail(field=field, message=detail)])
 
 
 def district_list(*, kind: str | None = None, parent: str | None = None) -> QuerySet[District]:
@@ -31,7 +53,7 @@ def district_list(*, kind: str | None = None, parent: str | None = None) -> Quer
     if kind:
         qs = qs.filter(kind=kind)
     if parent:
-        qs = qs.filter(parent=_district_for_filter(parent))
+        qs = qs.filter(parent=district_for_filter(value=parent, field="parent"))
     return qs
 
 
@@ -53,7 +75,7 @@ def site_list(
     if not include_removed:
         qs = qs.filter(removed_at__isnull=True)
     if district:
-        qs = qs.filter(_in_district("", _district_for_filter(district)))
+        qs = qs.filter(_in_district("", district_for_filter(value=district)))
     if school_form:
         qs = qs.filter(units__school_form=school_form).distinct()
     if q:
@@ -84,7 +106,7 @@ def unit_list(
             )
         qs = qs.filter(site__code=site)
     if district:
-        qs = qs.filter(_in_district("site__", _district_for_filter(district)))
+        qs = qs.filter(_in_district("site__", district_for_filter(value=district)))
     if school_form:
         qs = qs.filter(school_form=school_form)
     if q:

@@ -47,9 +47,11 @@ def test_it_filters_districts_by_kind_and_parent(client: Client) -> None:
 
     areas = client.get("/api/v1/districts", {"kind": "city_area"}).json()
     children = client.get("/api/v1/districts", {"parent": north.code}).json()
+    by_name = client.get("/api/v1/districts", {"parent": north.name.lower()}).json()
 
     assert {d["code"] for d in areas["results"]} == {north.code, south.code}
     assert [d["code"] for d in children["results"]] == [inside.code]
+    assert by_name["results"] == children["results"]
 
 
 def test_it_shows_a_district_with_its_boundary(client: Client) -> None:

@@ -67,6 +67,35 @@ def test_it_filters_sites_by_city_area_and_district(client: Client) -> None:
     assert [s["code"] for s in by_district["results"]] == [a.code]
 
 
+def test_it_filters_sites_by_district_name_in_any_case(client: Client) -> None:
+    # The ranking gives district names and these reads give codes: either filters.
+    north = make_city_area(code="nordost", name="Nordost")
+    a = make_site(district=make_district(code="bergsjon", name="Bergsjön", parent=north))
+    b = make_site(district=make_district(code="kortedala", name="Kortedala", parent=north))
+
+    def codes(district: str) -> list[str]:
+        body = client.get("/api/v1/sites", {"district": district}).json()
+        return sorted(s["code"] for s in body["results"])
+
+    assert codes("Bergsjön") == codes("BERGSJÖN") == codes("bergsjön") == [a.code]
+    assert codes("NORDOST") == codes("nordost") == sorted([a.code, b.code])
+
+
+def test_it_asks_for_the_code_when_two_districts_share_a_name(client: Client) -> None:
+    make_district(code="centrum-1", name="Centrum")
+    make_district(code="centrum-2", name="centrum")
+
+    response = client.get("/api/v1/sites", {"district": "Centrum"})
+
+    assert response.status_code == 422
+    assert response.json() == {
+        "code": "invalid",
+        "message": "More than one district or city area is named 'Centrum'; give its code "
+        "(GET /api/v1/districts lists them).",
+        "details": [{"field": "district", "message": "ambiguous district 'Centrum'"}],
+    }
+
+
 def test_it_filters_sites_by_school_form_and_name(client: Client) -> None:
     special = make_unit(school_form="anpassad_grundskola", name="Särskilda skolan").site
     make_unit(name="Vanliga skolan")
@@ -170,8 +199,8 @@ def test_it_rejects_an_unknown_district_filter(client: Client) -> None:
     assert response.status_code == 422
     assert response.json() == {
         "code": "invalid",
-        "message": "There is no district or city area with code 'atlantis'; "
-        "GET /api/v1/districts lists the codes.",
+        "message": "There is no district or city area with code or name 'atlantis'; "
+        "GET /api/v1/districts lists them.",
         "details": [{"field": "district", "message": "unknown district 'atlantis'"}],
     }
 

@@ -153,6 +153,7 @@ def test_it_filters_units_by_site_district_form_and_name(client: Client) -> None
 
     assert codes(site=site.code) == sorted([a.code, b.code])
     assert codes(district=area.code) == sorted([a.code, b.code])
+    assert codes(district=area.name.upper()) == sorted([a.code, b.code])
     assert codes(school_form="anpassad_grundskola") == [b.code]
     assert codes(q="alfa f") == [a.code]
 
@@ -167,8 +168,8 @@ def test_it_filters_units_by_site_district_form_and_name(client: Client) -> None
         (
             "/api/v1/units?district=nowhere",
             422,
-            "There is no district or city area with code 'nowhere'; "
-            "GET /api/v1/districts lists the codes.",
+            "There is no district or city area with code or name 'nowhere'; "
+            "GET /api/v1/districts lists them.",
         ),
     ],
 )

@@ -128,3 +128,45 @@ def test_it_refuses_anonymous_users_and_inspectors(client: Client, city: dict[st
     assert client.get("/api/v1/ranking").status_code == 401
     client.force_login(make_inspector("ivar"))
     assert client.get("/api/v1/ranking").status_code == 403
+
+
+@pytest.mark.parametrize("fmt", ["csv", "csv-comma", "xlsx"])
+def test_it_exports_a_ranking_that_no_site_matches_as_its_headers(
+    planner: Client, city: dict[str, Any], fmt: str
+) -> None:
+    # Found by the fuzzing (make fuzz): an empty ranking was a 500 (KeyError 'missing').
+    response = planner.get(
+        "/api/v1/ranking/export", {"school_form": "anpassad_grundskola", "format": fmt}
+    )
+
+    assert response.status_code == 200
+    if fmt == "xlsx":
+        rows = list(load_workbook(io.BytesIO(response.content))["Rangordning"].values)
+    else:
+        text = response.content.decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text), delimiter=";" if fmt == "csv" else ","))
+    assert len(rows) == 1
+    assert list(rows[0])[:3] == ["rang", "skolhus", "namn"]
+
+
+def test_it_filters_the_ranking_by_district_code_or_name_in_any_case(
+    planner: Client, city: dict[str, Any]
+) -> None:
+    old = city["old"]
+    by_code = planner.get("/api/v1/ranking", {"district": old.district.code}).json()
+    name = by_code["sites"][0]["district"]
+
+    for value in (name, name.upper(), name.lower()):
+        assert codes(planner.get("/api/v1/ranking", {"district": value}).json()) == ["gamla"]
+    assert name == old.district.name
+
+
+def test_it_rejects_a_ranking_filter_naming_no_district(
+    planner: Client, city: dict[str, Any]
+) -> None:
+    response = planner.get("/api/v1/ranking", {"district": "atlantis"})
+
+    assert response.status_code == 422
+    assert response.json()["details"] == [
+        {"field": "district", "message": "unknown district 'atlantis'"}
+    ]
