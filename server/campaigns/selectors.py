@@ -137,6 +137,19 @@ def _round(value: Any, digits: int = 2) -> float | None:
     return round(number, digits) if math.isfinite(number) else None
 
 
+def _index_out(row: Any, *, hidden: bool) -> dict[str, Any]:
+    """One scored index as shown; a hidden (suppressed) one keeps no number at all."""
+    return {
+        "index": row.index,
+        "name": _index_name(row.index),
+        "suppressed": hidden,
+        "respondents": None if hidden else int(row.respondents),
+        "raw": None if hidden else _round(row.mean),
+        "ci_low": None if hidden else _round(row.ci_low),
+        "ci_high": None if hidden else _round(row.ci_high),
+    }
+
+
 def _group_respondents(
     unit_ids: list[int], *, now: datetime | None = None
 ) -> dict[tuple[int, str], int]:
@@ -194,13 +207,7 @@ def unit_results(
             hidden = group_suppressed or bool(row.suppressed)
             indices.append(
                 {
-                    "index": row.index,
-                    "name": _index_name(row.index),
-                    "suppressed": hidden,
-                    "respondents": None if hidden else int(row.respondents),
-                    "raw": None if hidden else _round(row.mean),
-                    "ci_low": None if hidden else _round(row.ci_low),
-                    "ci_high": None if hidden else _round(row.ci_high),
+                    **_index_out(row, hidden=hidden),
                     "shrunk": None if hidden else _round(row.shrunk),
                     "city_mean": None if hidden else _round(row.city_mean),
                     "response_rate": None if hidden else _round(row.response_rate, 3),
@@ -243,18 +250,7 @@ def campaign_results(campaign: Campaign, *, now: datetime | None = None) -> dict
     scored = score_indices(aggregates, threshold=limit)
     indices = []
     for row in scored.sort_values("index").itertuples():
-        hidden = bool(row.suppressed)
-        indices.append(
-            {
-                "index": row.index,
-                "name": _index_name(row.index),
-                "suppressed": hidden,
-                "respondents": None if hidden else int(row.respondents),
-                "raw": None if hidden else _round(row.mean),
-                "ci_low": None if hidden else _round(row.ci_low),
-                "ci_high": None if hidden else _round(row.ci_high),
-            }
-        )
+        indices.append(_index_out(row, hidden=bool(row.suppressed)))
     return {"suppressed": False, "respondents": respondents, "indices": indices}
 
 
