@@ -69,6 +69,32 @@ def _strict_json_answers() -> Any:
     test_client.Client.request = original  # type: ignore[method-assign]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _one_request_at_a_time_on_sqlite() -> Any:
+    """A live server on the in-memory SQLite test database shares one connection among
+    its request threads, so two requests at once (the field app uploads four photos at a
+    time) interleave their transactions ("no such savepoint"). There, a live server
+    handles one request at a time; on PostgreSQL each thread has its own connection."""
+    import threading
+
+    from django.conf import settings
+    from django.core.handlers.wsgi import WSGIHandler
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        yield
+        return
+    lock = threading.Lock()
+    original = WSGIHandler.__call__
+
+    def call(self: Any, environ: Any, start_response: Any) -> Any:
+        with lock:
+            return original(self, environ, start_response)
+
+    WSGIHandler.__call__ = call  # type: ignore[method-assign]
+    yield
+    WSGIHandler.__call__ = original  # type: ignore[method-assign]
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Any:
     """Rate limits count in Django's cache: each test starts with none spent."""
