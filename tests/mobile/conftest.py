@@ -63,3 +63,23 @@ def live(live_server: Any) -> Iterator[Any]:
     live_sync = LiveSync.create(live_server.url)
     yield live_sync
     live_sync.proxy.close()
+
+
+@pytest.fixture
+def server() -> Any:
+    """A fake sync server on httpx's MockTransport (tests/mobile/fake_server.py); a test
+    module that runs against the live server defines its own."""
+    from fake_server import FakeServer
+
+    return FakeServer()
+
+
+@pytest.fixture
+def tablet(tmp_path: Path, server: Any) -> Iterator[Any]:
+    """A tablet (store, controllers, sync client) enrolled with the fake server."""
+    from live_sync import Tablet
+
+    tablet = Tablet(tmp_path / "tablet", transport=server.transport)
+    tablet.enroll(server)
+    yield tablet
+    tablet.close()

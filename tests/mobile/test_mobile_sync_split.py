@@ -4,10 +4,7 @@ the same body again, and refuses only an inspection too large on its own."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from fake_server import FakeServer
 from live_sync import Tablet
 from sqlalchemy import select
@@ -15,19 +12,6 @@ from sqlalchemy import select
 from mobile.store import Inspection, InspectionState, OutboxEntry
 
 GRADES = {"roof": "C", "facade": "B"}
-
-
-@pytest.fixture
-def server() -> FakeServer:
-    return FakeServer()
-
-
-@pytest.fixture
-def tablet(tmp_path: Path, server: FakeServer) -> Iterator[Tablet]:
-    tablet = Tablet(tmp_path / "tablet", transport=server.transport)
-    tablet.enroll(server)
-    yield tablet
-    tablet.close()
 
 
 def push_body(payloads: list[str]) -> bytes:

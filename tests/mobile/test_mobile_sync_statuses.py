@@ -3,11 +3,8 @@ and the rest of the batch is recorded as usual."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from fake_server import FakeServer
 from live_sync import Tablet
 from sqlalchemy import select
@@ -16,19 +13,6 @@ from mobile.controllers.sync_status import SyncStatusController
 from mobile.store import Inspection, InspectionState, OutboxEntry
 
 GRADES = {"roof": "C", "facade": "B"}
-
-
-@pytest.fixture
-def server() -> FakeServer:
-    return FakeServer()
-
-
-@pytest.fixture
-def tablet(tmp_path: Path, server: FakeServer) -> Iterator[Tablet]:
-    tablet = Tablet(tmp_path / "tablet", transport=server.transport)
-    tablet.enroll(server)
-    yield tablet
-    tablet.close()
 
 
 def _quarantine_the_second(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
