@@ -66,9 +66,9 @@ def screen_ratings(
     if ratings.empty:
         return ratings, {}
     element = ratings["element"]
-    max_quantity = element.map(
-        lambda code: quantity_bound(units.get(code, "")) if code in units else MAX_QUANTITY
-    )
+    # Per element code, not per row: the ranking reads millions of ratings at city scale.
+    bounds = {code: quantity_bound(unit) for code, unit in units.items()}
+    max_quantity = element.map(bounds).fillna(MAX_QUANTITY).astype(float)
     max_cost = max_quantity * element.map(top_rates).fillna(0).astype(float)
     quantity = pd.to_numeric(ratings["quantity"], errors="coerce").astype(float)
     cost = pd.to_numeric(ratings["estimated_cost_sek"], errors="coerce").astype(float)

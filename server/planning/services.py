@@ -69,7 +69,10 @@ def ranking_compute(
     )
     if len(ranked) and draws:
         ranked = ranked.join(stability(ranked, weights, draws=draws, top_n=min(top_n, len(ranked))))
-    flags = sites[FLAGS_COLUMN] + sites.index.to_series().map(lambda c: rating_flags.get(c, []))
+    flags = sites[FLAGS_COLUMN].copy()
+    for code, elements in rating_flags.items():  # only the few flagged sites
+        if code in flags.index:
+            flags.at[code] = [*flags.at[code], *elements]
     ranked = ranked.join(sites[["lat", "lon", "city_area", "synthetic", "socioeconomic_need"]])
     ranked[FLAGS_COLUMN] = flags.reindex(ranked.index)
     data_date = ratings["observed_at"].max() if len(ratings) else None
