@@ -36,5 +36,4 @@ class StrictJSONRenderer(JSONRenderer):
             return super().render(request, data, response_status=response_status)
         except ValueError:
             logger.warning("Non-finite number in the answer to %s; sent as null", request.path)
-            plain = json.loads(json.dumps(data, cls=self.encoder_class))
-            return json.dumps(finite(plain), allow_nan=False)
+            return json.dumps(finite(data), cls=self.encoder_class, allow_nan=False)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 
 import pytest
-from django.test import RequestFactory
+from django.http import HttpRequest, HttpResponse
+from django.test import Client, RequestFactory
+from django.urls import path
 
 from server.core.renderers import StrictJSONRenderer, finite
 from tests.strict_json import NonFiniteNumber, check_response, strict_loads
@@ -40,3 +42,17 @@ def test_it_lets_other_answers_through() -> None:
     from django.http import HttpResponse
 
     check_response(HttpResponse(b"NaN", content_type="text/plain"))
+
+
+def _nan_view(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(b'{"priority": NaN}', content_type="application/json")
+
+
+urlpatterns = [path("nan/", _nan_view)]
+
+
+@pytest.mark.urls(__name__)
+def test_it_fails_any_test_whose_json_answer_holds_nan(client: Client) -> None:
+    # The suite-wide hook in tests/conftest.py wraps Django's test client.
+    with pytest.raises(NonFiniteNumber):
+        client.get("/nan/")
