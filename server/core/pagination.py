@@ -17,6 +17,10 @@ class PageParams(Schema):
     page: int = Field(1, ge=1, description="Page number, from 1.")
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE, description="Items per page (1–500).")
 
+    def filters(self) -> dict[str, Any]:
+        """The query's filters alone, as keyword arguments of the list selector."""
+        return self.model_dump(exclude={"page", "page_size"})
+
 
 class PageMeta(Schema):
     count: int = Field(description="Items matching the filters, on all pages.")

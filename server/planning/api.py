@@ -198,12 +198,7 @@ def get_saved_plan(request: HttpRequest, plan_id: int) -> Any:
 @router.get("/planning/sites", response={200: SitePlanningPage, **READ_ERRORS})
 def list_planning_sites(request: HttpRequest, filters: Query[SiteFilters]) -> dict[str, Any]:
     """Sites as /sites lists them (same filters and pages), with their replacement value."""
-    qs = schools.site_list(
-        district=filters.district,
-        school_form=filters.school_form,
-        q=filters.q,
-        include_removed=filters.include_removed,
-    )
+    qs = schools.site_list(**filters.filters())
     return paginate(qs, page=filters.page, page_size=filters.page_size)
 
 
@@ -217,9 +212,7 @@ def get_planning_site(request: HttpRequest, code: str) -> Any:
 def list_planning_units(request: HttpRequest, filters: Query[UnitFilters]) -> dict[str, Any]:
     """School units as /units lists them (same filters and pages), with capacity,
     socioeconomic need and newly arrived share."""
-    qs = schools.unit_list(
-        site=filters.site, district=filters.district, school_form=filters.school_form, q=filters.q
-    )
+    qs = schools.unit_list(**filters.filters())
     return paginate(qs, page=filters.page, page_size=filters.page_size)
 
 

@@ -49,12 +49,7 @@ def get_district(request: HttpRequest, code: str) -> Any:
 @router.get("/sites", response={200: SitePage, **LIST_ERRORS})
 def list_sites(request: HttpRequest, filters: Query[SiteFilters]) -> dict[str, Any]:
     """Sites (skolhus): the buildings and yards that are inspected and renovated."""
-    qs = selectors.site_list(
-        district=filters.district,
-        school_form=filters.school_form,
-        q=filters.q,
-        include_removed=filters.include_removed,
-    )
+    qs = selectors.site_list(**filters.filters())
     return paginate(qs, page=filters.page, page_size=filters.page_size)
 
 
@@ -67,9 +62,7 @@ def get_site(request: HttpRequest, code: str) -> Any:
 @router.get("/units", response={200: UnitPage, **LIST_ERRORS})
 def list_units(request: HttpRequest, filters: Query[UnitFilters]) -> dict[str, Any]:
     """School units (skolenheter)."""
-    qs = selectors.unit_list(
-        site=filters.site, district=filters.district, school_form=filters.school_form, q=filters.q
-    )
+    qs = selectors.unit_list(**filters.filters())
     return paginate(qs, page=filters.page, page_size=filters.page_size)
 
 
