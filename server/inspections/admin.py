@@ -80,7 +80,7 @@ class PhotoAdmin(admin.ModelAdmin):
     the site page) and hide it. Photos are never deleted here: the row is the tombstone
     that stops a tablet's upload of the same bytes from bringing a hidden photo back."""
 
-    list_display = [
+    list_display = fields = readonly_fields = [
         "sha256",
         "thumbnail",
         "content_type",
@@ -93,16 +93,6 @@ class PhotoAdmin(admin.ModelAdmin):
     list_filter = [HiddenFilter, "created_at"]
     list_select_related = ["hidden_by"]
     search_fields = ["sha256"]
-    fields = readonly_fields = [
-        "sha256",
-        "thumbnail",
-        "content_type",
-        "size",
-        "created_at",
-        "hidden_at",
-        "hidden_by",
-        "deleted_at",
-    ]
     actions = ["hide_photos"]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
