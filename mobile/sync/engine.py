@@ -176,8 +176,8 @@ def _hold_back_others(session: Session, inspector: str | None) -> None:
     credited to the wrong inspector (one it has seen is refused there the same way).
     Enrolling again re-queues these (`requeue_not_owner`).
     """
-    entries = session.scalars(
-        select(OutboxEntry)
+    rows = session.execute(
+        select(OutboxEntry, Inspection)  # one query, not one per entry
         .join(Inspection, Inspection.uuid == OutboxEntry.inspection_uuid)
         .where(
             OutboxEntry.acked_at.is_(None),
@@ -185,10 +185,8 @@ def _hold_back_others(session: Session, inspector: str | None) -> None:
             Inspection.inspector != inspector,
         )
     ).all()
-    for entry in entries:
-        _refuse(
-            session, entry, session.get_one(Inspection, entry.inspection_uuid), NOT_OWNER_REASON
-        )
+    for entry, inspection in rows:
+        _refuse(session, entry, inspection, NOT_OWNER_REASON)
 
 
 def requeue_not_owner(session: Session) -> int:
