@@ -333,6 +333,19 @@ SURVEY_SUBMIT_RATE = os.environ.get("SKOLMILJO_SURVEY_SUBMIT_RATE", "auto")
 SURVEY_SUPPRESSION_THRESHOLD = int(os.environ.get("SKOLMILJO_SURVEY_THRESHOLD", 5))
 if SURVEY_SUPPRESSION_THRESHOLD < 2:  # an interval needs two respondents; 1 would show one
     raise ImproperlyConfigured("SKOLMILJO_SURVEY_THRESHOLD must be at least 2.")
+# The municipality this installation serves (one per installation); an administrator
+# edits these in the admin afterwards (server/core/municipality.py).
+MUNICIPALITY_NAME = os.environ.get("SKOLMILJO_MUNICIPALITY_NAME", "Göteborgs Stad")
+# "lat,lon" in WGS84; empty: maps fit the schools' extent.
+_center = os.environ.get("SKOLMILJO_MAP_CENTER", "57.7089,11.9746").strip()
+try:
+    MUNICIPALITY_CENTER = tuple(float(v) for v in _center.split(",")) if _center else None
+except ValueError:
+    raise ImproperlyConfigured('SKOLMILJO_MAP_CENTER is "lat,lon", e.g. 57.7089,11.9746.')
+if MUNICIPALITY_CENTER is not None and len(MUNICIPALITY_CENTER) != 2:
+    raise ImproperlyConfigured('SKOLMILJO_MAP_CENTER is "lat,lon", e.g. 57.7089,11.9746.')
+MUNICIPALITY_ZOOM = int(os.environ.get("SKOLMILJO_MAP_ZOOM", 11))
+MUNICIPALITY_PRICE_YEAR = int(os.environ.get("SKOLMILJO_PRICE_YEAR", 2026))
 PHOTO_MAX_BYTES = int(os.environ.get("SKOLMILJO_PHOTO_MAX_BYTES", 15 * 1024 * 1024))
 # Tablet clocks drift; observations further in the future than this are refused.
 SYNC_CLOCK_TOLERANCE_SECONDS = int(os.environ.get("SKOLMILJO_SYNC_CLOCK_TOLERANCE", 600))
