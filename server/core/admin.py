@@ -16,7 +16,7 @@ from server.core.municipality import municipality_initial
 @admin.register(MunicipalitySettings)
 class MunicipalitySettingsAdmin(admin.ModelAdmin):
     fieldsets = [
-        (None, {"fields": ["name"]}),
+        (None, {"fields": ["name", "updated_at"]}),
         (_("Kartor"), {"fields": ["center_lat", "center_lon", "zoom"]}),
         (_("Planer och enkäter"), {"fields": ["price_year", "survey_threshold"]}),
     ]
