@@ -7,7 +7,6 @@ from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
-from django.conf import settings
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -21,12 +20,12 @@ from server.campaigns.models import (
     closed_campaigns,
     latest_closed_campaigns,
 )
+from server.core.municipality import current_municipality
 from server.schools.models import SchoolUnit
 from surveys.questionnaire import load_common, localize
 from surveys.scoring import (
     AGGREGATE_COLUMNS,
     SCORED_COLUMNS,
-    THRESHOLD_DEFAULT,
     city_distribution,
     score_indices,
 )
@@ -113,7 +112,9 @@ def result_aggregates(*, now: datetime | None = None) -> pd.DataFrame:
 
 
 def threshold() -> int:
-    return int(getattr(settings, "SURVEY_SUPPRESSION_THRESHOLD", THRESHOLD_DEFAULT))
+    """Fewest respondents before a result is shown: the municipality's, never below the
+    environment's floor (server.core.municipality)."""
+    return current_municipality().survey_threshold
 
 
 def scored_results(*, now: datetime | None = None) -> pd.DataFrame:

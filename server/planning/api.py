@@ -16,6 +16,7 @@ from ninja import Query, Router, Status
 from server.accounts.auth import planner_auth
 from server.core.errors import ErrorOut
 from server.core.exports import to_csv, to_xlsx
+from server.core.municipality import current_municipality
 from server.core.pagination import paginate
 from server.planning import services
 from server.planning.popup import site_popup_html
@@ -107,7 +108,9 @@ def export_ranking(
             if ranking.synthetic
             else "nej",
         }
-        body = to_xlsx({"Rangordning": table}, assumptions)
+        body = to_xlsx(
+            {"Rangordning": table}, assumptions, municipality=current_municipality().name
+        )
     else:
         body = to_csv(table, dialect="excel-sv" if format == "csv" else "comma")
     content_type, ext = FILE_TYPES[format]
@@ -153,7 +156,7 @@ def export_plan(
         assumptions = dict(payload["assumptions"])  # type: ignore[call-overload]
         assumptions["Datum för data"] = payload["data_date"] or "inga inventeringar"
         assumptions["Exporterad"] = timezone.now().isoformat(timespec="minutes")
-        body = to_xlsx(tables, assumptions)
+        body = to_xlsx(tables, assumptions, municipality=current_municipality().name)
     else:
         body = to_csv(tables["Åtgärdsplan"], dialect="excel-sv" if format == "csv" else "comma")
     content_type, ext = FILE_TYPES[format]
