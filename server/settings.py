@@ -351,13 +351,20 @@ SURVEY_SUBMIT_RATE = os.environ.get("SKOLMILJO_SURVEY_SUBMIT_RATE", "auto")
 SURVEY_SUPPRESSION_THRESHOLD = env_bounded_int("SKOLMILJO_SURVEY_THRESHOLD", 5, 2, 1000)
 # The municipality this installation serves (one per installation); an administrator
 # edits these in the admin afterwards (server/core/municipality.py).
-MUNICIPALITY_NAME = os.environ.get("SKOLMILJO_MUNICIPALITY_NAME", "Göteborgs Stad").strip()
+# The demo's defaults are Gothenburg's; a production install names its own municipality
+# (no other city's name in its pages) and fits its maps to its schools unless told.
+MUNICIPALITY_NAME = os.environ.get(
+    "SKOLMILJO_MUNICIPALITY_NAME", "Göteborgs Stad" if LOCAL_MODE else ""
+).strip()
 if not MUNICIPALITY_NAME:
     raise ImproperlyConfigured(
-        'SKOLMILJO_MUNICIPALITY_NAME is empty: set it to the name, e.g. "Lerums kommun".'
+        "SKOLMILJO_MUNICIPALITY_NAME is not set: set it to the name of the municipality this "
+        'installation serves, e.g. "Lerums kommun" (an administrator can change it later).'
     )
 # "lat,lon" in WGS84; empty: maps fit the schools' extent.
-_center = os.environ.get("SKOLMILJO_MAP_CENTER", "57.7089,11.9746").strip()
+_center = os.environ.get(
+    "SKOLMILJO_MAP_CENTER", "57.7089,11.9746" if LOCAL_MODE else ""
+).strip()
 _CENTER_FORMAT = 'SKOLMILJO_MAP_CENTER is "lat,lon" in WGS84, e.g. 57.7089,11.9746, or empty.'
 try:
     MUNICIPALITY_CENTER = tuple(float(v) for v in _center.split(",")) if _center else None
