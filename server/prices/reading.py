@@ -44,7 +44,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"line {self.line}" if self.line else "file"
-        return f"{where}, {self.column}: {self.reason}" if self.column else f"{where}: {self.reason}"
+        column = f", {self.column}" if self.column else ""
+        return f"{where}{column}: {self.reason}"
 
 
 class MalformedFile(ValueError):

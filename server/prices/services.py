@@ -163,7 +163,9 @@ def _rate_row(
         )
     elif not (year.is_integer() and MIN_PRICE_YEAR <= year <= last_year):
         problems.append(
-            Problem(line, column, f"price year {year:g} is not from {MIN_PRICE_YEAR} to {last_year}")
+            Problem(
+                line, column, f"price year {year:g} is not from {MIN_PRICE_YEAR} to {last_year}"
+            )
         )
     if problems:
         return problems
@@ -251,8 +253,8 @@ def prices_import(
             origin=path.name,
             user=user,
         )
-        version = previous.version + 1
-        transaction.on_commit(lambda: price_list_created.send(sender=PriceList, version=version))
+        # Inside the transaction: the stored estimates change with the prices or not at all.
+        price_list_created.send(sender=PriceList, version=previous.version + 1)
     return report
 
 
@@ -295,4 +297,3 @@ def price_list_seed_defaults() -> None:
     """Store the shipped defaults as version 1 unless a version is stored already."""
     if not PriceList.objects.exists():
         _store(price_list_current(), origin=DEFAULTS_ORIGIN, user=None)
-

@@ -65,7 +65,11 @@ class Command(BaseCommand):
         for problem in report.problems:
             self.stdout.write(f"{path.name}: {problem}; left out")
         for change in report.changes:
-            old = "none" if change.old is None else f"{change.old.sek_per_unit:g} ({change.old.price_year})"
+            old = (
+                "none"
+                if change.old is None
+                else f"{change.old.sek_per_unit:g} ({change.old.price_year})"
+            )
             self.stdout.write(
                 f"  {change.element} {change.grade}: {old} -> "
                 f"{change.new.sek_per_unit:g} ({change.new.price_year}, {change.new.source})"
