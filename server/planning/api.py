@@ -106,6 +106,7 @@ def export_ranking(
             "Syntetiska data": "ja: demodata, beskriver inte verkliga skolor"
             if ranking.synthetic
             else "nej",
+            **services.price_export_rows(ranking.prices.assumptions()),
         }
         body = to_xlsx({"Rangordning": table}, assumptions)
     else:
@@ -151,6 +152,7 @@ def export_plan(
     tables = services.plan_export_tables(payload)
     if format == "xlsx":
         assumptions = dict(payload["assumptions"])  # type: ignore[call-overload]
+        assumptions.update(services.price_export_rows(assumptions))
         assumptions["Datum för data"] = payload["data_date"] or "inga inventeringar"
         assumptions["Exporterad"] = timezone.now().isoformat(timespec="minutes")
         body = to_xlsx(tables, assumptions)

@@ -164,6 +164,10 @@ class SavedPlanOut(Schema):
     data_date: datetime
     inputs: dict[str, Any]
     synthetic: bool
+    price_list_version: int | None = Field(
+        description="The price-list version its costs were made with (null: before versions)."
+    )
+    price_year: int | None
 
     @staticmethod
     def resolve_created_by(obj: Any) -> str | None:

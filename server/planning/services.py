@@ -282,8 +282,12 @@ def plan_export_tables(payload: dict[str, object]) -> dict[str, pd.DataFrame]:
 def saved_plan_create(
     *, name: str, inputs: dict[str, object], payload: dict[str, object], user: object
 ) -> SavedPlan:
-    """Keep a plan with its inputs and data date, to compare with later ones."""
+    """Keep a plan with its inputs, data date and result, to compare with later ones. The
+    result holds its costs, and its assumptions the price-list version, price year and
+    index factors they were made with: a later price list changes none of them."""
     data_date = payload["data_date"] or timezone.now().isoformat()
+    assumptions = payload.get("assumptions") or {}
+    assert isinstance(assumptions, dict)
     return SavedPlan.objects.create(
         name=name,
         created_by=user,
@@ -291,7 +295,32 @@ def saved_plan_create(
         data_date=datetime.fromisoformat(str(data_date)),
         result=payload,
         synthetic=bool(payload["synthetic"]),
+        price_list_version=assumptions.get("price_list_version"),
+        price_year=assumptions.get("price_year"),
     )
+
+
+def price_export_rows(assumptions: dict[str, object]) -> dict[str, object]:
+    """What the prices rest on, as rows of an export's assumptions sheet (Swedish)."""
+    factors = assumptions.get("index_factors") or {}
+    not_indexed = assumptions.get("not_indexed_price_years") or []
+    return {
+        "Prislista (version)": assumptions.get("price_list_version"),
+        "Priskällor": "; ".join(map(str, assumptions.get("price_sources") or [])),
+        "Prisår": assumptions.get("price_year"),
+        "À-prisernas prisår": ", ".join(map(str, assumptions.get("rate_price_years") or [])),
+        "Byggkostnadsindex, faktorer": ", ".join(
+            f"{year}: {factor}"
+            for year, factor in dict(factors).items()  # type: ignore[call-overload]
+        )
+        or "inga",
+        "Ej indexerade prisår": ", ".join(map(str, not_indexed))  # type: ignore[call-overload]
+        or "inga",
+        "Byggkostnadsindex": "illustrativt, inte en officiell serie"
+        if assumptions.get("index_illustrative")
+        else "som angivet i administrationen",
+        "Moms": "ingår" if assumptions.get("vat_included") else "ingår inte",
+    }
 
 
 def saved_plan_list() -> list[SavedPlan]:
