@@ -117,7 +117,9 @@ def _rate_row(
         )
     elif grade not in PRICED_GRADES:
         shown = grade or "empty"
-        problems.append(Problem(line, headers["grade"], f"grade {shown!r} is not one of A-D"))
+        problems.append(
+            Problem(line, headers["grade"], f"grade {shown!r} is not a grade; give B, C or D")
+        )
     price_cell = _cell(row, found.get("sek_per_unit"))
     price = None if price_cell is None else _parse_number(price_cell)
     if price_cell is None:
@@ -148,7 +150,8 @@ def _rate_row(
             )
         )
     year_cell = _cell(row, found.get("price_year"))
-    year: float | None = defaults["price_year"] if year_cell is None else _parse_number(year_cell)
+    given_year = defaults["price_year"] if year_cell is None else _parse_number(year_cell)
+    year = None if given_year is None else float(given_year)
     last_year = timezone.localdate().year + 1
     column = headers.get("price_year", "price_year")
     if year is None:
