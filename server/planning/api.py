@@ -129,6 +129,7 @@ def _plan(params: PlanParams) -> services.Plan:
         start_year=params.start_year or timezone.localdate().year + 1,
         district=params.district,
         school_form=params.school_form,
+        price_year=params.price_year,
     )
 
 

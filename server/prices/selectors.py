@@ -25,8 +25,10 @@ def price_table(price_list: PriceList) -> PriceTable:
 
 
 def price_list_current() -> PriceTable:
-    """The newest version; the shipped defaults (version 1) while none is stored (a
-    database emptied by hand or by a test's flush: the migration stores version 1)."""
+    """The newest stored version; the shipped defaults (version 1) while none is stored.
+
+    Version 1 is stored by the first import, not by `migrate`: a freshly migrated
+    database stays empty, as `manage.py restore` requires."""
     newest = PriceList.objects.prefetch_related("rates").order_by("-version").first()
     if newest is None:
         return default_prices(load_catalogue())

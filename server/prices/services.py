@@ -294,9 +294,3 @@ def _store(table: PriceTable, *, origin: str, user: Any, exists_ok: bool = False
         )
         for (element, grade), rate in sorted(table.rates.items())
     )
-
-
-def price_list_seed_defaults() -> None:
-    """Store the shipped defaults as version 1 unless a version is stored already."""
-    if not PriceList.objects.exists():
-        _store(price_list_current(), origin=DEFAULTS_ORIGIN, user=None)

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from server.prices.models import PriceList, PriceRate
 from server.prices.reading import MalformedFile
-from server.prices.selectors import price_list_current
+from server.prices.selectors import price_list_current, price_list_version
 from server.prices.services import prices_import
 from shared.catalogue import CATALOGUE_VERSION, load_catalogue
 
@@ -30,15 +30,17 @@ def write(tmp_path: Path, text: str, name: str = "prices.csv") -> Path:
     return path
 
 
-def test_it_starts_from_the_shipped_defaults_as_version_1() -> None:
+def test_it_starts_from_the_shipped_defaults_as_version_1(tmp_path: Path) -> None:
     table = price_list_current()
 
-    assert table.version == 1
-    assert PriceRate.objects.filter(price_list__version=1).count() == 25 * 3
+    assert table.version == 1 and not PriceList.objects.exists()  # migrate stores nothing
     roof = load_catalogue().element("roof")
     assert table.rate("roof", "D") == roof.repair_rate.D
     assert table.rates[("roof", "D")].price_year == 2026
     assert "not cross-checked" in table.rates[("roof", "D")].source
+    prices_import(write(tmp_path, HEADER + GOOD))  # the first import stores 1, then 2
+    assert PriceRate.objects.filter(price_list__version=1).count() == 25 * 3
+    assert price_list_version(version=1) == table
 
 
 def test_it_overrides_the_rows_given_and_keeps_every_other_rate(tmp_path: Path) -> None:
@@ -106,7 +108,7 @@ def test_it_refuses_the_file_whole_when_no_row_is_usable(tmp_path: Path) -> None
         prices_import(path)
 
     assert [p.line for p in refused.value.problems] == [2, 3]
-    assert PriceList.objects.count() == 1
+    assert not PriceList.objects.exists()
 
 
 def test_it_refuses_a_file_without_the_needed_headers(tmp_path: Path) -> None:
@@ -155,7 +157,7 @@ def test_a_dry_run_writes_nothing(tmp_path: Path) -> None:
     report = prices_import(write(tmp_path, HEADER + GOOD), dry_run=True)
 
     assert report.version == 2 and len(report.changes) == 1
-    assert PriceList.objects.count() == 1
+    assert not PriceList.objects.exists()
     assert price_list_current().rate("roof", "C") == 900
 
 
