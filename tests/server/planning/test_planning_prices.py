@@ -12,6 +12,8 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from server.inspections.models import Rating
+from server.planning.ranking import Weights
+from server.planning.services import ranking_compute
 from server.prices.models import CostIndexYear
 from server.prices.services import prices_import
 
@@ -97,3 +99,14 @@ def test_the_excel_exports_state_the_price_list(
     assert rows["Prisår"] == 2026
     assert "not cross-checked" in rows["Priskällor"]
     assert rows["Ej indexerade prisår"] == "inga"
+
+
+def test_the_ranking_costs_in_the_plan_price_year_by_the_index(city: dict[str, Any]) -> None:
+    CostIndexYear.objects.create(year=2026, value=100, source="Exempel", illustrative=True)
+    CostIndexYear.objects.create(year=2027, value=110, source="Exempel", illustrative=True)
+
+    ranking = ranking_compute(weights=Weights(), draws=0, price_year=2027)
+
+    ratings = ranking.ratings.set_index(["site", "element"])
+    assert ratings.loc[("gamla", "roof"), "estimated_cost_sek"] == pytest.approx(10 * 2750)
+    assert ranking.prices.assumptions()["index_illustrative"] is True
