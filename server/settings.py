@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "csp",
     "server.accounts",
     "server.schools",
+    "server.prices",
     "server.inspections",
     "server.campaigns",
     "server.demo",

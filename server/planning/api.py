@@ -107,6 +107,7 @@ def export_ranking(
             "Syntetiska data": "ja: demodata, beskriver inte verkliga skolor"
             if ranking.synthetic
             else "nej",
+            **services.price_export_rows(ranking.prices.assumptions()),
         }
         body = to_xlsx(
             {"Rangordning": table}, assumptions, municipality=current_municipality().name
@@ -131,6 +132,7 @@ def _plan(params: PlanParams) -> services.Plan:
         start_year=params.start_year or timezone.localdate().year + 1,
         district=params.district,
         school_form=params.school_form,
+        price_year=params.price_year,
     )
 
 
@@ -154,6 +156,7 @@ def export_plan(
     tables = services.plan_export_tables(payload)
     if format == "xlsx":
         assumptions = dict(payload["assumptions"])  # type: ignore[call-overload]
+        assumptions.update(services.price_export_rows(assumptions))
         assumptions["Datum för data"] = payload["data_date"] or "inga inventeringar"
         assumptions["Exporterad"] = timezone.now().isoformat(timespec="minutes")
         body = to_xlsx(tables, assumptions, municipality=current_municipality().name)

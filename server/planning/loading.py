@@ -100,6 +100,7 @@ def load_ratings(*, site_ids: list[int]) -> pd.DataFrame:
         "urgency",
         "quantity",
         "estimated_cost_sek",
+        "cost_quantity",
         "observed_at",
     ]
     rows = latest_ratings(site_ids=site_ids).values_list(
@@ -110,6 +111,7 @@ def load_ratings(*, site_ids: list[int]) -> pd.DataFrame:
         "urgency",
         "quantity",
         "estimated_cost_sek",
+        "cost_quantity",
         "observed_at",
     )
     return pd.DataFrame.from_records(list(rows), columns=columns)

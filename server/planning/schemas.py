@@ -113,7 +113,7 @@ class PlanParams(Schema):
         ge=BUDGET.low,
         le=BUDGET.high,
         allow_inf_nan=False,
-        description="Budget per year in SEK (the catalogue's price year).",
+        description="Budget per year in SEK (in the plan's price year).",
     )
     years: int = Field(5, ge=YEARS.low, le=YEARS.high)
     alpha: float = Field(
@@ -125,6 +125,13 @@ class PlanParams(Schema):
     )
     start_year: int | None = Field(
         None, ge=START_YEAR.low, le=START_YEAR.high, description="Default: next year."
+    )
+    price_year: int | None = Field(
+        None,
+        ge=1990,
+        le=2100,
+        description="The price year of the costs (rates scaled by the construction-cost "
+        "index). Default: the municipality's.",
     )
     condition: float = _weight(0.5, "condition")
     experience: float = _weight(0.25, "experience")
@@ -164,6 +171,10 @@ class SavedPlanOut(Schema):
     data_date: datetime
     inputs: dict[str, Any]
     synthetic: bool
+    price_list_version: int | None = Field(
+        description="The price-list version its costs were made with (null: before versions)."
+    )
+    price_year: int | None
 
     @staticmethod
     def resolve_created_by(obj: Any) -> str | None:
