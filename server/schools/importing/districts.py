@@ -92,7 +92,10 @@ def districts_plan(
     existing = list(District.objects.all())
     _codes(rows, existing, plan)
     by_ref = _file_refs(rows)
-    ordered = sorted(rows, key=lambda r: (r.kind != District.Kind.CITY_AREA, r.line))
+    # Parents before the features that name them.
+    ordered = sorted(
+        rows, key=lambda r: (bool(r.parent_value), r.kind != District.Kind.CITY_AREA, r.line)
+    )
     current = {d.code: d for d in existing}
     for n, row in enumerate(ordered, 1):
         parent = _parent(row, by_ref, existing, plan) if row.parent_value else None
@@ -214,8 +217,11 @@ def _codes(rows: list[_Feature], existing: list[District], plan: Plan) -> None:
 
 
 def _file_refs(rows: list[_Feature]) -> dict[str, _Feature]:
+    """The features that may be a parent (those without one), by name and code."""
     refs: dict[str, _Feature] = {}
     for row in rows:
+        if row.parent_value:
+            continue
         for ref in (row.name.casefold(), row.code_value.casefold(), row.code):
             if ref:
                 refs.setdefault(ref, row)
