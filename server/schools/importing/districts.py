@@ -238,7 +238,8 @@ def _parent(
     candidates = [
         d
         for d in existing
-        if wanted in (d.code, d.name.casefold(), slug(row.parent_value))
+        if d.code in (wanted, slug(row.parent_value))
+        or d.name.casefold() == wanted
         or (wanted.isdigit() and d.official_code == int(wanted))
     ]
     # A numeric parent code names a city area first: districts' numbers may repeat it.

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import shapely
 from shapely.geometry import Point, mapping, shape
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform
 from shapely.prepared import PreparedGeometry, prep
 
 from server.schools.importing.values import BadValue, _sweref_to_wgs84
@@ -18,14 +19,7 @@ DECIMALS = 6
 
 
 def _rounded(geometry: BaseGeometry) -> BaseGeometry:
-    return transform(lambda x, y, z=None: (_round(x), _round(y)), geometry)
-
-
-def _round(values: Any) -> Any:
-    try:
-        return [round(float(v), DECIMALS) for v in values]
-    except TypeError:
-        return round(float(values), DECIMALS)
+    return shapely.transform(geometry, lambda xy: np.round(xy, DECIMALS))
 
 
 def boundary(geometry: Any) -> dict[str, Any]:
@@ -46,7 +40,9 @@ def boundary(geometry: Any) -> dict[str, Any]:
         pass
     elif west >= 150_000 and east <= 1_000_000 and south >= 6_000_000 and north <= 7_800_000:
         to_wgs84 = _sweref_to_wgs84()
-        shaped = transform(lambda x, y, z=None: to_wgs84.transform(x, y), shaped)
+        shaped = shapely.transform(
+            shaped, lambda xy: np.column_stack(to_wgs84.transform(xy[:, 0], xy[:, 1]))
+        )
     else:
         raise BadValue(
             "the coordinates are neither WGS84 degrees nor SWEREF 99 TM metres "

@@ -328,7 +328,7 @@ def _site_of(
             return code, row.site
         same_name = names.get(row.site.casefold(), [])
         if len(same_name) == 1:
-            return same_name[0], row.site
+            return same_name[0], ""  # the stored spelling stays
         return code, row.site
     if known is not None:
         return known.site.code, ""
