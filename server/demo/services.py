@@ -20,7 +20,8 @@ from server.inspections.models import Assignment, Inspection
 from server.inspections.photos import photo_store
 from server.inspections.services import Source, inspections_store
 from server.schools.importing.districts import districts_apply, districts_plan, read_features
-from server.schools.importing.schools import ParsedFile, UnitRow, schools_apply, schools_plan
+from server.schools.importing.rows import ParsedFile, UnitRow
+from server.schools.importing.schools import schools_apply, schools_plan
 from server.schools.models import District, SchoolUnit, Site
 from shared.catalogue import Catalogue, load_catalogue
 from shared.sync import InspectionIn, Position, RatingIn

@@ -62,9 +62,9 @@ def load_sites(*, district: str | None = None, school_form: str | None = None) -
         "need_synthetic",
     ]
     units = pd.DataFrame.from_records(
-        SchoolUnit.objects.filter(
-            site_id__in=base["id"].tolist(), removed_at__isnull=True
-        ).values(*unit_fields),
+        SchoolUnit.objects.filter(site_id__in=base["id"].tolist(), removed_at__isnull=True).values(
+            *unit_fields
+        ),
         columns=unit_fields,
     )
     per_site = _pupil_weighted(units)

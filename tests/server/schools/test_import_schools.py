@@ -219,6 +219,8 @@ def test_remove_missing_marks_units_and_their_site_removed_and_a_return_restores
     assert beta.removed_at is not None and beta.site.removed_at is not None
     assert SchoolUnit.objects.get(code="11111111").removed_at is None
     assert "removed unit 22222222" in out and "removed site 22222222" in out
+    pulled = reference_pull(inspector=User.objects.create_user("inga"), cursor=None).sites
+    assert {s.code: s.removed for s in pulled} == {"11111111": False, "22222222": True}
 
     out = run("import_schools", str(schools_file(*both)))
 

@@ -8,7 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from server.core.tables import TableError, parse_column_options
-from server.schools.importing.schools import FIELDS, schools_import
+from server.schools.importing.rows import FIELDS
+from server.schools.importing.schools import schools_import
 from server.schools.management.output import print_plan, progress_printer
 
 
