@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from maps.tiles import TILES_ATTRIBUTION, TILES_URL
 from server.core.municipality import current_municipality
 from server.schools.models import District, SchoolUnit, Site
-from server.schools.services import site_district_by_position
+from server.schools.services import site_district_by_position, site_district_centre
 
 
 class PositionFilter(admin.SimpleListFilter):
@@ -82,10 +82,16 @@ class SiteAdmin(admin.ModelAdmin):
         return obj.has_position
 
     def render_change_form(
-        self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Site | None = None,
     ) -> Any:
-        context["position_map"] = _map_view()
-        return super().render_change_form(request, context, *args, **kwargs)
+        context["position_map"] = _map_view(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request: HttpRequest, obj: Site, form: Any, change: bool) -> None:
         # A position set on the map places a site that lies in no district yet.
@@ -94,18 +100,23 @@ class SiteAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-def _map_view() -> dict[str, Any]:
-    """Where the map picker opens when the site has no position: the municipality's map
-    centre, else the middle of the sites that have one, else Sweden."""
+def _map_view(site: Site | None) -> dict[str, Any]:
+    """Where the map picker opens when the site has no position: its district, else the
+    middle of the city's placed sites, else the municipality's map centre, else Sweden.
+    (The imported schools come before the configured centre, which may still be the
+    environment's default.)"""
     municipality = current_municipality()
-    if municipality.center_lat is not None and municipality.center_lon is not None:
-        lat, lon, zoom = municipality.center_lat, municipality.center_lon, municipality.zoom
+    centre = site_district_centre(site=site) if site is not None else None
+    if centre is not None:
+        (lat, lon), zoom = centre, 14
     else:
-        known = list(Site.objects.filter(lat__isnull=False).values_list("lat", "lon")[:2000])
+        known = list(Site.objects.filter(lat__isnull=False).values_list("lat", "lon")[:5000])
         if known:
             lat = sum(p[0] for p in known) / len(known)
             lon = sum(p[1] for p in known) / len(known)
-            zoom = 11
+            zoom = municipality.zoom
+        elif municipality.center_lat is not None and municipality.center_lon is not None:
+            lat, lon, zoom = municipality.center_lat, municipality.center_lon, municipality.zoom
         else:
             lat, lon, zoom = 62.0, 16.0, 5
     return {

@@ -5,7 +5,7 @@ from django.test import Client
 
 from server.schools.models import District, Site
 from tests.server.accounts.accounts_factories import make_user
-from tests.server.factories import make_site
+from tests.server.factories import make_site, make_unit
 from tests.server.test_csp import assert_under_the_policy
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +29,18 @@ def test_the_site_form_has_a_map_picker_that_runs_under_the_csp(admin_client: Cl
     assert 'src="/static/schools/position_picker.js"' in html
     assert 'src="/static/maps/vendor/leaflet/leaflet.js"' in html
     assert [t for t, _ in tags if t == "script"] == []  # nothing inline to allow
+
+
+def test_the_map_picker_opens_in_the_sites_district(
+    admin_client: Client, example_districts: None
+) -> None:
+    site = make_site(lat=None, lon=None, district=District.objects.get(code="ekbacken"))
+
+    html = admin_client.get(f"/admin/schools/site/{site.pk}/change/").content.decode()
+
+    lat = float(html.split('data-lat="')[1].split('"')[0])
+    lon = float(html.split('data-lon="')[1].split('"')[0])
+    assert 59.30 < lat < 59.40 and 15.10 < lon < 15.20  # inside Ekbacken's square
 
 
 def test_a_position_set_in_the_admin_places_the_site_in_its_district(
@@ -62,3 +74,14 @@ def test_the_site_list_filters_the_sites_that_need_a_position(admin_client: Clie
     html = response.content.decode()
     assert unplaced.name in html and placed.name not in html
     assert Site.objects.filter(lat__isnull=True).count() == 1
+
+
+def test_the_unit_list_filters_the_units_whose_site_needs_a_position(
+    admin_client: Client,
+) -> None:
+    make_unit(name="Enhet med plats")
+    make_unit(name="Enhet utan plats", site=make_site(lat=None, lon=None))
+
+    html = admin_client.get("/admin/schools/schoolunit/?position=missing").content.decode()
+
+    assert "Enhet utan plats" in html and "Enhet med plats" not in html

@@ -7,6 +7,17 @@
   var lonInput = document.getElementById("id_lon");
   if (!box || !latInput || !lonInput || typeof L === "undefined") return;
 
+  // Beside the lat/lon fields, where the administrator is looking.
+  var section = box.closest("fieldset");
+  var row = lonInput.closest(".form-row");
+  if (section && row) {
+    var holder = document.createElement("div");
+    holder.className = "form-row field-position-picker";
+    while (section.firstChild) holder.appendChild(section.firstChild);
+    row.after(holder);
+    section.remove();
+  }
+
   function read() {
     var lat = parseFloat(latInput.value.replace(",", "."));
     var lon = parseFloat(lonInput.value.replace(",", "."));
