@@ -99,7 +99,7 @@ def _load_districts(data_dir: Path) -> dict[str, District]:
         plan = districts_plan(features, name_property="NAMN", **options)
         if plan.skipped or plan.notes:
             problem = (plan.skipped + plan.notes)[0]
-            raise reference.ReferenceDataError(f"{name}: feature {problem}")
+            raise reference.ReferenceDataError(f"{name}: {problem}")
         districts_apply(plan)
     return {d.code: d for d in District.objects.select_related("parent")}
 

@@ -149,19 +149,23 @@ def _read(
     for line, feature in enumerate(features, 1):
         props = feature.get("properties") if isinstance(feature, dict) else None
         if not isinstance(props, dict):
-            plan.skipped.append(Problem(line, "", "not a GeoJSON feature with properties"))
+            plan.skipped.append(
+                Problem(line, "", "not a GeoJSON feature with properties", unit="feature")
+            )
             continue
         name = _text(props.get(name_property))
         if not name:
-            plan.skipped.append(Problem(line, name_property, "no name"))
+            plan.skipped.append(Problem(line, name_property, "no name", unit="feature"))
             continue
         if len(name) > 120:
-            plan.skipped.append(Problem(line, name_property, "name longer than 120 characters"))
+            plan.skipped.append(
+                Problem(line, name_property, "name longer than 120 characters", unit="feature")
+            )
             continue
         try:
             shaped = boundary(feature.get("geometry"))
         except BadValue as exc:
-            plan.skipped.append(Problem(line, "geometry", str(exc)))
+            plan.skipped.append(Problem(line, "geometry", str(exc), unit="feature"))
             continue
         code_value = _text(props.get(code_property)) if code_property else ""
         key = code_value or name.casefold()
@@ -171,7 +175,8 @@ def _read(
                     line,
                     code_property or name_property,
                     f"{key!r} repeats feature {seen[key]}; the first is kept",
-                )  # fmt: skip
+                    unit="feature",
+                )
             )
             continue
         seen[key] = line
@@ -207,7 +212,8 @@ def _codes(rows: list[_Feature], existing: list[District], plan: Plan) -> None:
             if known is None and code in taken:
                 code = f"{code}-{row.official_code}"  # a city area and district of one name
         else:
-            code = slug(row.code_value or row.name)[:80]
+            code = slug(row.code_value or row.name)
+        code = code[:80]
         if not code:
             code = f"district-{row.line}"
         if code in mine:
@@ -247,7 +253,12 @@ def _parent(
     if candidates:
         return candidates[0].code
     plan.notes.append(
-        Problem(row.line, "parent", f"no city area {row.parent_value!r}; imported without one")
+        Problem(
+            row.line,
+            "parent",
+            f"no city area {row.parent_value!r}; imported without one",
+            unit="feature",
+        )
     )
     return None
 

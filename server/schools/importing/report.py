@@ -13,9 +13,11 @@ class Problem:
     line: int
     column: str
     reason: str
+    unit: str = "line"
+    """What `line` counts: a file's lines, or a GeoJSON's features."""
 
     def __str__(self) -> str:
-        where = f"line {self.line}" if self.line else "file"
+        where = f"{self.unit} {self.line}" if self.line else "file"
         return (
             f"{where}, {self.column}: {self.reason}" if self.column else f"{where}: {self.reason}"
         )

@@ -67,7 +67,7 @@ def test_it_converts_sweref_boundaries_and_skips_a_feature_without_polygon(
 
     ring = District.objects.get(code="bruket").boundary["coordinates"][0]
     assert 59.2 < ring[0][1] < 59.3 and 15.2 < ring[0][0] < 15.3
-    assert "skipped line 2, geometry: geometry type 'Point' is not Polygon" in out
+    assert "skipped feature 2, geometry: geometry type 'Point' is not Polygon" in out
     assert not District.objects.filter(name="Punkten").exists()
 
 
@@ -89,3 +89,32 @@ def test_it_writes_nothing_on_a_dry_run() -> None:
     assert "new district ekbacken (Ekbacken)" in out
     assert "Dry run: nothing was written." in out
     assert not District.objects.exists()
+
+
+def test_districts_in_a_second_file_find_their_city_area_already_imported(
+    tmp_path: Path,
+) -> None:
+    features = json.loads((EXAMPLES / "districts.geojson").read_text(encoding="utf-8"))["features"]
+    areas = [f for f in features if not f["properties"]["tillhor"]]
+    districts = [f for f in features if f["properties"]["tillhor"]]
+    for name, chosen in (("areas.geojson", areas), ("districts.geojson", districts)):
+        collection = {"type": "FeatureCollection", "features": chosen}
+        (tmp_path / name).write_text(json.dumps(collection), encoding="utf-8")
+
+    run("import_districts", str(tmp_path / "areas.geojson"), "--name-property=namn",
+        "--kind=city_area")  # fmt: skip
+    out = run(
+        "import_districts",
+        str(tmp_path / "districts.geojson"),
+        "--name-property=namn",
+        "--parent-property=tillhor",
+        "--dry-run",
+    )
+    run("import_districts", str(tmp_path / "districts.geojson"), "--name-property=namn",
+        "--parent-property=tillhor")  # fmt: skip
+
+    assert "note" not in out
+    assert District.objects.get(code="lindhagen").parent == District.objects.get(
+        code="sodra-exempelstad"
+    )
+    assert District.objects.filter(kind="city_area").count() == 2
