@@ -125,6 +125,16 @@ def schools_plan(
 
     if remove_missing:
         _removals(plan, parsed.codes, units, sites, groups)
+    else:
+        for code in _emptied(plan, units, groups):
+            plan.notes.append(
+                Problem(
+                    0,
+                    "site",
+                    f"site {code} has no units left; remove it in the admin "
+                    "or import the whole list with --remove-missing",
+                )  # fmt: skip
+            )
     removed_sites = {c.code for c in plan.changes if c.kind == "site" and c.action == "removed"}
     plan.needs_position = sorted(
         [code for code, lat in site_lat.items() if lat is None]
@@ -291,6 +301,20 @@ def _removals(
                     values={"removed_at": now},
                 )  # fmt: skip
             )
+
+
+def _emptied(plan: Plan, units: dict[str, SchoolUnit], groups: dict[str, _Site]) -> list[str]:
+    """Sites whose every active unit the file moves to another site."""
+    moved = {
+        c.code: c.values["site"] for c in plan.changes if c.kind == "unit" and "site" in c.values
+    }
+    before: dict[str, int] = defaultdict(int)
+    after: dict[str, int] = defaultdict(int)
+    for unit in units.values():
+        if unit.removed_at is None:
+            before[unit.site.code] += 1
+            after[moved.get(unit.code, unit.site.code)] += 1
+    return sorted(code for code in before if not after[code] and code not in groups)
 
 
 # Writing -------------------------------------------------------------------------------

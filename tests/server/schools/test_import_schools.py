@@ -267,3 +267,17 @@ def test_it_matches_an_existing_site_by_name_and_keeps_demo_style_slug_keys(
     site.refresh_from_db()
     assert Site.objects.count() == 1
     assert site.name == "Östra skolhuset"
+
+
+def test_moving_every_unit_off_a_site_is_noted(schools_file: File) -> None:
+    run(
+        "import_schools", str(schools_file("11111111;Alfa;Grundskola;F-6;Gamla huset;59,30;15,10;"))
+    )
+
+    out = run(
+        "import_schools", str(schools_file("11111111;Alfa;Grundskola;F-6;Nya huset;59,31;15,11;"))
+    )
+
+    assert SchoolUnit.objects.get().site.code == "nya-huset"
+    assert "changed unit 11111111: site: gamla-huset → nya-huset" in out
+    assert "note file, site: site gamla-huset has no units left" in out
