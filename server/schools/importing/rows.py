@@ -80,6 +80,11 @@ class ParsedFile:
     codes: set[str]
     """Every unit code in the file, skipped rows too: --remove-missing leaves those be."""
     has_school_form: bool = True
+    titles: dict[str, str] = field(default_factory=dict)
+    """Field -> the file's header, for messages."""
+
+    def title(self, name: str) -> str:
+        return self.titles.get(name, name)
 
 
 def _fact(name: str, text: str) -> Any:
@@ -108,7 +113,9 @@ def parse_table(
     """
     header = find_header(table, ALIASES, key="unit_code", columns=columns)
     body = table[header.row + 1 :]
-    parsed = ParsedFile([], [], set(), has_school_form="school_form" in header.columns)
+    parsed = ParsedFile(
+        [], [], set(), has_school_form="school_form" in header.columns, titles=header.titles
+    )
     first_line: dict[str, int] = {}
     for n, row in enumerate(body):
         line = header.first_data_line + n

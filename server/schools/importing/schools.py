@@ -89,14 +89,18 @@ def schools_plan(
     for row in parsed.rows:
         known = units.get(row.code)
         if known is None and not row.name:
-            plan.skipped.append(Problem(row.line, "name", "a new unit needs a name"))
+            plan.skipped.append(Problem(row.line, parsed.title("name"), "a new unit needs a name"))
             continue
         if known is None and row.year_from is None:
-            plan.skipped.append(Problem(row.line, "years", "a new unit needs its school years"))
+            plan.skipped.append(
+                Problem(row.line, parsed.title("years"), "a new unit needs its school years")
+            )
             continue
         code, name = _site_of(row, known, sites, names)
         if not code:
-            plan.skipped.append(Problem(row.line, "site", f"site {row.site!r} gives no code"))
+            plan.skipped.append(
+                Problem(row.line, parsed.title("site"), f"site {row.site!r} gives no code")
+            )
             continue
         groups.setdefault(code, _Site(code, name)).rows.append(row)
         rows.append(row)

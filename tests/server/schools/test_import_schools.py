@@ -281,3 +281,16 @@ def test_moving_every_unit_off_a_site_is_noted(schools_file: File) -> None:
     assert SchoolUnit.objects.get().site.code == "nya-huset"
     assert "changed unit 11111111: site: gamla-huset → nya-huset" in out
     assert "note file, site: site gamla-huset has no units left" in out
+
+
+def test_a_new_unit_without_name_or_years_is_skipped_with_its_column(schools_file: File) -> None:
+    out = run(
+        "import_schools",
+        str(
+            schools_file("11111111;;Grundskola;F-6;;59,30;15,10;", "22222222;Beta;Grundskola;;;;;")
+        ),
+    )
+
+    assert not SchoolUnit.objects.exists()
+    assert "skipped line 2, skolenhetsnamn: a new unit needs a name" in out
+    assert "skipped line 3, årskurser: a new unit needs its school years" in out
