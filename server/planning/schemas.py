@@ -73,7 +73,9 @@ class DefectOut(Schema):
 class RankedSiteOut(Schema):
     code: str
     name: str
-    district: str = Field(description="District name (the `district` filter takes it too).")
+    district: str = Field(
+        description="District name (the `district` filter takes it too); empty when none."
+    )
     rank: int | None
     priority: float | None
     condition: float | None
@@ -95,8 +97,8 @@ class RankedSiteOut(Schema):
     )
     top_defects: list[DefectOut]
     pupils: float | None
-    lat: float
-    lon: float
+    lat: float | None = Field(description="Null until the site has a position (not on maps).")
+    lon: float | None
     synthetic: bool
 
 
