@@ -43,3 +43,18 @@ def test_the_ranking_keeps_it_and_the_map_leaves_it_off() -> None:
     html = priority_map(ranking, tiles=False).get_root().render()
     assert '"placed"' in html  # the map's data names each school by code
     assert '"nowhere"' not in html
+
+
+def test_the_site_page_of_a_site_with_no_data_shows_dashes_not_nan(client: Client) -> None:
+    from tests.server.accounts.accounts_factories import make_planner
+
+    make_unit(site=make_site(code="placed"), pupils=200)
+    empty = make_site(code="tom", lat=None, lon=None, district=None, floor_area_m2=None)
+    make_unit(site=empty, pupils=None)
+    client.force_login(make_planner())
+
+    html = client.get("/sites/tom/").content.decode()
+
+    assert ">nan<" not in html.lower()
+    assert "None m²" not in html and "– m²" not in html
+    assert "saknar position" in html
