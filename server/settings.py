@@ -333,6 +333,10 @@ SURVEY_SUBMIT_RATE = os.environ.get("SKOLMILJO_SURVEY_SUBMIT_RATE", "auto")
 SURVEY_SUPPRESSION_THRESHOLD = int(os.environ.get("SKOLMILJO_SURVEY_THRESHOLD", 5))
 if SURVEY_SUPPRESSION_THRESHOLD < 2:  # an interval needs two respondents; 1 would show one
     raise ImproperlyConfigured("SKOLMILJO_SURVEY_THRESHOLD must be at least 2.")
+# Which question areas of official survey results feed which index (import_survey_results).
+SURVEY_AREA_MAPPING = Path(
+    os.environ.get("SKOLMILJO_SURVEY_AREA_MAPPING") or BASE_DIR / "surveys" / "area_mapping.toml"
+)
 # The municipality this installation serves (one per installation); an administrator
 # edits these in the admin afterwards (server/core/municipality.py).
 MUNICIPALITY_NAME = os.environ.get("SKOLMILJO_MUNICIPALITY_NAME", "Göteborgs Stad")

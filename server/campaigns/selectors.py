@@ -25,9 +25,13 @@ from server.schools.models import SchoolUnit
 from surveys.questionnaire import load_common, localize
 from surveys.scoring import (
     AGGREGATE_COLUMNS,
+    OWN_SPREAD_MIN_DF,
     SCORED_COLUMNS,
     THRESHOLD_DEFAULT,
     city_distribution,
+    conservative_sd,
+    published_aggregate,
+    scale_sd_bound,
     score_indices,
 )
 
@@ -75,32 +79,77 @@ def survey_aggregates(*, now: datetime | None = None) -> pd.DataFrame:
     return _aggregates_of(latest_closed_campaigns(now=now))
 
 
-def imported_aggregates() -> pd.DataFrame:
-    """Imported official results as aggregate rows (`AGGREGATE_COLUMNS`), by unit id.
+def own_spreads(own: pd.DataFrame, *, limit: int) -> dict[tuple[str, str], float]:
+    """Per (group, index), the within-unit spread our own campaigns' answers show, as a
+    conservative stand-in for a published result that reports none: the upper 95 % bound
+    of the pooled within-unit standard deviation over shown units (n >= the threshold), when
+    they give at least `OWN_SPREAD_MIN_DF` degrees of freedom."""
+    if own.empty:
+        return {}
+    shown = own[own["respondents"] >= max(limit, 2)]
+    n = shown["respondents"].astype(float)
+    within = (shown["score_sumsq"] - shown["score_sum"] ** 2 / n).clip(lower=0)
+    frame = shown.assign(ss=within, df=n - 1).groupby(["group", "index"])[["ss", "df"]].sum()
+    return {
+        key: conservative_sd(row.ss / row.df, row.df)
+        for key, row in frame.iterrows()
+        if row.df >= OWN_SPREAD_MIN_DF
+    }
 
-    A published index of n answers becomes n respondents with that mean and no spread of
-    its own (the scoring then floors its uncertainty at the pooled within-unit spread). A
-    result the source suppressed (no index) counts as 0 respondents: never shown.
-    """
-    rows = ImportedResult.objects.values_list(
-        "unit_id", "respondent_group", "index", "respondents", "mean"
-    )
+
+def imported_spread(
+    *, mean: float, sd: float | None, group: str, index: str, own: dict[tuple[str, str], float]
+) -> float:
+    """The spread an imported result is scored with (README, "Uncertainty of imported
+    results"): the reported one; else our own campaigns' conservative spread for the same
+    group and index; else the largest spread the 0-10 scale allows for the mean."""
+    if sd is not None and math.isfinite(sd):
+        return float(sd)
+    bound = scale_sd_bound(mean)
+    stand_in = own.get((group, index))
+    return bound if stand_in is None or not math.isfinite(stand_in) else min(stand_in, bound)
+
+
+def _imported_frame(rows: Any, own: dict[tuple[str, str], float]) -> pd.DataFrame:
     records = []
-    for unit, group, index, n, mean in rows:
+    for unit, group, index, n, mean, sd in rows:
         if mean is None or not n:
             records.append((unit, group, index, 0, 0.0, 0.0))
-        else:
-            records.append((unit, group, index, int(n), mean * n, mean * mean * n))
+            continue
+        spread = imported_spread(mean=mean, sd=sd, group=group, index=index, own=own)
+        records.append((unit, group, index, int(n), *published_aggregate(mean, int(n), spread)))
     frame = pd.DataFrame.from_records(records, columns=list(AGGREGATE_COLUMNS))
     frame["respondents"] = frame["respondents"].astype(int)
     return frame
+
+
+def imported_aggregates(
+    *, own: pd.DataFrame | None = None, context: bool = False, unit_ids: list[int] | None = None
+) -> pd.DataFrame:
+    """Imported official results of the year in use, as aggregate rows
+    (`AGGREGATE_COLUMNS`), by unit id: our indices, or with `context` the context indices.
+
+    A published index of n answers becomes n respondents with that mean and the spread of
+    `imported_spread`, so it gets an interval and shrinkage like a campaign of ours. A
+    result the source suppressed (no index), or one without a count of answers, counts as
+    0 respondents: never shown, never used.
+    """
+    rows = ImportedResult.objects.filter(current=True, context=context)
+    if unit_ids is not None:
+        rows = rows.filter(unit_id__in=unit_ids)
+    own = survey_aggregates() if own is None else own
+    spreads = own_spreads(own, limit=threshold())
+    return _imported_frame(
+        rows.values_list("unit_id", "respondent_group", "index", "respondents", "mean", "sd"),
+        spreads,
+    )
 
 
 def result_aggregates(*, now: datetime | None = None) -> pd.DataFrame:
     """Our own campaigns' aggregates, plus imported results for every unit and group that
     has no closed campaign of ours (an open one does not count yet)."""
     own = survey_aggregates(now=now)
-    imported = imported_aggregates()
+    imported = imported_aggregates(own=own)
     if imported.empty:
         return own
     ours = set(closed_campaigns(now=now).values_list("unit_id", "respondent_group").distinct())
