@@ -286,10 +286,8 @@ def _year(cell: Any, round_: str) -> int | None:
     if match is None:
         return None
     start = int(match.group(1))
-    if match.group(2) is None:
-        year = start
-    else:
-        year = start if round_ == "ht" else start + 1
+    school_year = match.group(2) is not None
+    year = start + 1 if school_year and round_ != "ht" else start
     return year if 1990 <= year <= 2200 else None
 
 
@@ -594,9 +592,7 @@ def survey_results_import(
         if unit_id is None and row.unit_name:
             unit_id = by_name.get(row.unit_name.lower())
         if unit_id is None:
-            report.skip(
-                "unknown_unit", row.line, f"code {row.unit_code!r}, name {row.unit_name!r}"
-            )
+            report.skip("unknown_unit", row.line, f"code {row.unit_code!r}, name {row.unit_name!r}")
         else:
             units.append((unit_id, row))
     # Only rows that will be stored say which years the file holds.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.db.models.functions import Coalesce
 
 from server.campaigns.models import (
     Campaign,
+    ImportedReference,
     ImportedResult,
     RespondentCode,
     Response,
@@ -22,6 +24,7 @@ from server.campaigns.models import (
     latest_closed_campaigns,
 )
 from server.schools.models import SchoolUnit
+from surveys.areas import AreaMappingError, load_area_mapping
 from surveys.questionnaire import load_common, localize
 from surveys.scoring import (
     AGGREGATE_COLUMNS,
@@ -159,6 +162,99 @@ def result_aggregates(*, now: datetime | None = None) -> pd.DataFrame:
     if own.empty:
         return fresh.reset_index(drop=True)
     return pd.concat([own, fresh], ignore_index=True)
+
+
+def _period_label(publisher: str, round_: str, year: int) -> str:
+    return ", ".join(part for part in (publisher, f"{round_} {year}".strip()) if part)
+
+
+def imported_origins(
+    *, unit_ids: list[int], now: datetime | None = None
+) -> dict[tuple[int, str, str], str]:
+    """(unit id, group, index) -> where its result comes from ("Skolinspektionen, vt 2025"),
+    for the imported results in use: those of units and groups with no closed campaign of
+    ours (the same rule as `result_aggregates`)."""
+    ours = set(
+        closed_campaigns(now=now)
+        .filter(unit_id__in=unit_ids)
+        .values_list("unit_id", "respondent_group")
+        .distinct()
+    )
+    rows = ImportedResult.objects.filter(unit_id__in=unit_ids, current=True, context=False)
+    return {
+        (unit, group, index): _period_label(publisher, round_, year)
+        for unit, group, index, publisher, round_, year in rows.values_list(
+            "unit_id", "respondent_group", "index", "publisher", "round", "year"
+        )
+        if (unit, group) not in ours
+    }
+
+
+def context_results(*, unit_ids: list[int]) -> list[dict[str, Any]]:
+    """The context indices in use for these units: question areas of imported results with
+    no counterpart among our indices, scored like ours (suppression, interval) among all
+    units that have them, and never fed to the ranking."""
+    frame = imported_aggregates(context=True)
+    if frame.empty:
+        return []
+    scored = score_indices(frame, threshold=threshold())
+    mine = scored[scored["unit"].isin(set(unit_ids))]
+    if mine.empty:
+        return []
+    labels = {
+        (unit, group, index): (_period_label(publisher, round_, year), grades)
+        for unit, group, index, publisher, round_, year, grades in ImportedResult.objects.filter(
+            unit_id__in=unit_ids, current=True, context=True
+        ).values_list(
+            "unit_id", "respondent_group", "index", "publisher", "round", "year", "grades"
+        )
+    }
+    out = []
+    for row in mine.itertuples():
+        hidden = bool(row.suppressed)
+        origin, grades = labels.get((row.unit, row.group, row.index), ("", ""))
+        out.append(
+            {
+                "unit": int(row.unit),
+                "group": row.group,
+                "index": row.index,
+                "respondents": int(row.respondents),
+                "suppressed": hidden,
+                "mean": None if hidden else _round(row.mean),
+                "ci_low": None if hidden else _round(row.ci_low),
+                "ci_high": None if hidden else _round(row.ci_high),
+                "origin": origin,
+                "grades": grades,
+            }
+        )
+    return out
+
+
+def reference_values() -> dict[tuple[str, str], dict[str, tuple[str, float]]]:
+    """(group, index) -> level -> (name, mean) of the published aggregates in use (the
+    municipality, the region, the country), each with at least the threshold's answers."""
+    limit = threshold()
+    out: dict[tuple[str, str], dict[str, tuple[str, float]]] = {}
+    rows = ImportedReference.objects.filter(
+        current=True, mean__isnull=False, respondents__gte=limit
+    ).order_by("level", "name")
+    for level, name, group, index, mean in rows.values_list(
+        "level", "name", "respondent_group", "index", "mean"
+    ):
+        out.setdefault((group, index), {}).setdefault(level, (name, round(float(mean), 2)))
+    return out
+
+
+def context_index_names(*, lang: str) -> Callable[[str], str]:
+    """A context index's name in `lang`: Swedish as published, English from the area mapping
+    file (its Swedish name when the file gives none or cannot be read)."""
+    if not lang.startswith("en"):
+        return lambda name: name
+    try:
+        mapping = load_area_mapping(getattr(settings, "SURVEY_AREA_MAPPING", None))
+    except AreaMappingError:
+        return lambda name: name
+    return mapping.english
 
 
 def threshold() -> int:

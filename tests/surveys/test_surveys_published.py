@@ -48,7 +48,8 @@ def _coverage(
     records = []
     for unit, (k, s) in enumerate(zip(n, scores, strict=True)):
         mean, sd = round(float(s.mean()), 1), round(float(s.std(ddof=1)), 2)
-        records.append((unit, "pupils", "safety", int(k), *published_aggregate(mean, int(k), spread(mean, sd))))  # fmt: skip
+        sums = published_aggregate(mean, int(k), spread(mean, sd))
+        records.append((unit, "pupils", "safety", int(k), *sums))
     scored = score_indices(pd.DataFrame.from_records(records, columns=list(AGGREGATE_COLUMNS)))
     shown = ~scored["suppressed"]
     true = pd.Series(truth)

@@ -87,7 +87,10 @@ def test_it_takes_an_english_xlsx_with_explicit_columns(
 @pytest.mark.parametrize(
     ("line", "reason"),
     [
-        ("11111111;Bergsskolan;Elever;Trygghet;12;40", "line 2, column 'Index': 12 is outside 0-10"),
+        (
+            "11111111;Bergsskolan;Elever;Trygghet;12;40",
+            "line 2, column 'Index': 12 is outside 0-10",
+        ),
         ("11111111;Bergsskolan;Elever;Trygghet;bra;40", "line 2, column 'Index': 'bra' is not"),
         ("11111111;Bergsskolan;Rektor;Trygghet;7;40", "teachers or other staff"),
         ("11111111;Bergsskolan;Syskon;Trygghet;7;40", "line 2, column 'Respondentgrupp': 'Syskon'"),

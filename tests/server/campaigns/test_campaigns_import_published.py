@@ -4,14 +4,18 @@ aggregates, suppressed rows, a 0-100 column, the area mapping and the report."""
 
 from __future__ import annotations
 
+import re
 from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from server.campaigns.models import ImportedReference, ImportedResult
 from server.campaigns.selectors import scored_results
+from server.core.roles import PLANNER
 from server.planning.loading import load_experience
 from server.schools.models import SchoolUnit
 from tests.server.factories import make_unit
@@ -257,3 +261,46 @@ def test_dry_run_reports_and_writes_nothing(units: dict[str, SchoolUnit]) -> Non
 
     assert "would import 104 result(s)" in out
     assert ImportedResult.objects.count() == 0 and ImportedReference.objects.count() == 0
+
+
+@pytest.fixture
+def planner(client: Client) -> Client:
+    user = User.objects.create_user(username="pia", password="x")
+    user.groups.add(Group.objects.get_or_create(name=PLANNER)[0])
+    client.force_login(user)
+    return client
+
+
+def test_the_site_page_shows_context_indices_sources_and_references_in_swedish(
+    planner: Client, units: dict[str, SchoolUnit]
+) -> None:
+    run()
+    site = units["81234501"].site
+
+    html = planner.get(f"/sites/{site.code}/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+
+    surveys = html[html.index('class="surveys"') : html.index('class="surveys-context"')]
+    assert re.search(
+        r"<td>Trygghet och säkerhet</td><td>\d+</td>\s*<td>\d,\d \(\d,\d–\d+,\d\)</td>", surveys
+    )
+    assert "Skolinspektionen, vt 2025" in surveys
+    assert "Exempelstads elevenkät, vt 2025" in surveys
+    assert re.search(r"Kommunen \d,\d · Riket \d,\d", surveys)
+    context = html[html.index('class="surveys-context"') :]
+    assert "Fler frågeområden ur officiella enkäter" in html
+    assert "ingår inte i upplevelsepelaren" in html
+    for area in ("Studiero", "Stimulans", "Information om utbildningen"):
+        assert f"<td>{area}</td>" in context
+
+
+def test_the_site_page_names_context_indices_and_references_in_english(
+    planner: Client, units: dict[str, SchoolUnit]
+) -> None:
+    run()
+    site = units["81234501"].site
+
+    html = planner.get(f"/sites/{site.code}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "More question areas from official surveys" in html
+    assert "<td>Calm and order for studying</td>" in html
+    assert re.search(r"Municipality \d\.\d · Sweden \d\.\d", html)
