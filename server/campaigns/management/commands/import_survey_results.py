@@ -118,9 +118,8 @@ class Command(BaseCommand):
             if len(details) > _SHOW_LINES:
                 out(f"    ... and {len(details) - _SHOW_LINES} more")
             if reason == "unknown_area":
-                out(
-                    f"    (to keep an area, add it to {report.mapping} under [indices] or [context])"
-                )
+                out(f"    (to keep an area, add it to {report.mapping}")
+                out("     under [indices] or [context], and import the file again)")
         if report.bad:
             out(f"  bad rows, left out: {len(report.bad)}")
             for problem in report.bad:
