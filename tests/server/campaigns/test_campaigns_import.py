@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from server.campaigns.models import ImportedResult
+from server.campaigns.importing import _year
+from server.campaigns.models import ImportedReference, ImportedResult
 from server.campaigns.selectors import scored_results
 from server.planning.loading import load_experience
 from tests.server.factories import make_unit
@@ -143,3 +145,105 @@ def test_imported_results_feed_the_experience_pillar(
     shrunk = scored[(scored["unit"] == berg.id)]["shrunk"].iloc[0]
     assert experience["index_mean"].iloc[0] == pytest.approx(shrunk)
     assert 2.0 < shrunk < (2 + 5 + 6 + 8) / 4
+
+
+@pytest.mark.parametrize(
+    ("cell", "round_", "year"),
+    [
+        ("2025", "", 2025),
+        (2025, "vt", 2025),
+        ("2024/25", "vt", 2025),
+        ("2024/25", "", 2025),  # a school year without a round: its spring
+        ("2024/2025", "ht", 2024),
+        ("Läsår 2024–25", "ht", 2024),
+        ("VT 2025", "vt", 2025),
+        ("förra året", "", None),
+        ("1850", "", None),
+    ],
+)
+def test_it_reads_the_year_of_a_row(cell: object, round_: str, year: int | None) -> None:
+    assert _year(cell, round_) == year
+
+
+def test_it_takes_the_round_from_the_year_column_and_pools_the_grades_in_the_group(
+    tmp_path: Path, units: tuple[object, object]
+) -> None:
+    berg, _ = units
+    path = tmp_path / "period.csv"
+    path.write_text(
+        "Skolenhetskod;Period;Respondentgrupp;Frågeområde;Index;Antal svar\n"
+        "11111111;HT 2025;Elever åk 5;Trygghet;6,0;30\n"
+        "11111111;HT 2025;Elever åk 8;Trygghet;9,0;10\n"
+        "11111111;VT 2025;Elever åk 5;Trygghet;5,0;30\n",
+        encoding="utf-8",
+    )
+
+    out = run(path, "--column", "year=Period")
+
+    current = ImportedResult.objects.get(current=True)
+    assert (current.year, current.round, current.grades) == (2025, "ht", "5, 8")
+    assert (current.mean, current.respondents) == (pytest.approx(6.75), 40)
+    assert ImportedResult.objects.get(current=False).round == "vt"
+    assert "pooled over grade levels, weighted by answers: 2 row(s) into 1 result(s)" in out
+
+
+def test_a_repeated_row_or_a_second_area_for_one_index_is_reported_not_pooled(
+    tmp_path: Path, units: tuple[object, object]
+) -> None:
+    path = tmp_path / "twice.csv"
+    path.write_text(
+        "Skolenhetskod;Respondentgrupp;Frågeområde;Index;Antal svar\n"
+        "11111111;Elever;Trygghet;6,0;30\n"
+        "11111111;Elever;Trygghet;6,0;30\n"
+        "11111111;Elever;Säkerhet;7,0;30\n",
+        encoding="utf-8",
+    )
+
+    out = run(path)
+
+    assert "line 3: repeats line 2" in out
+    assert "line 4: area 'Säkerhet' gives index 'safety' like line 2's 'Trygghet'" in out
+    assert ImportedResult.objects.get().respondents == 30
+
+
+def test_region_rows_become_references_and_a_mapping_file_can_be_chosen(
+    tmp_path: Path, units: tuple[object, object]
+) -> None:
+    mapping = tmp_path / "areas.toml"
+    mapping.write_text('[indices]\nschoolyard = ["Rastaktiviteter"]\n', encoding="utf-8")
+    path = tmp_path / "region.csv"
+    path.write_text(
+        "Skolenhetskod;Skolnamn;Respondentgrupp;Frågeområde;Index;Antal svar\n"
+        "11111111;Bergsskolan;Elever;Rastaktiviteter;6,0;30\n"
+        ";Region Väst;Elever;Rastaktiviteter;6,5;3000\n"
+        "11111111;Bergsskolan;Elever;Studiero;6,0;30\n",
+        encoding="utf-8",
+    )
+
+    out = run(path, "--mapping", str(mapping))
+
+    assert list(ImportedResult.objects.values_list("index", flat=True)) == ["schoolyard"]
+    assert list(ImportedReference.objects.values_list("level", "name", "index")) == [
+        ("region", "Region Väst", "schoolyard")
+    ]
+    assert "Studiero: line(s) 4" in out  # not in this mapping: skipped
+
+
+def test_the_mapping_setting_is_used_and_a_broken_mapping_refuses_the_file(
+    tmp_path: Path, units: tuple[object, object], settings: Any
+) -> None:
+    settings.SURVEY_AREA_MAPPING = tmp_path / "broken.toml"
+    (tmp_path / "broken.toml").write_text("[indices]\nplayground = ['Lek']\n", encoding="utf-8")
+    path = tmp_path / "ok.csv"
+    path.write_text(
+        "Skolenhetskod;Respondentgrupp;Frågeområde;Index;Antal svar\n"
+        "11111111;Elever;Trygghet;6,0;30\n",
+        encoding="utf-8",
+    )
+    err = StringIO()
+
+    with pytest.raises(CommandError, match="was not imported"):
+        call_command("import_survey_results", str(path), stdout=StringIO(), stderr=err)
+
+    assert "broken.toml: indices: Value error, unknown index ['playground']" in err.getvalue()
+    assert ImportedResult.objects.count() == 0
