@@ -194,6 +194,11 @@ class RespondentCode(models.Model):
         return f"{self.campaign.code}/{self.code}"
 
 
+def this_year() -> int:
+    """A row stored without a year is of the year it is stored (as migration 0003 rules)."""
+    return timezone.localdate().year
+
+
 class SurveyRound(models.TextChoices):
     SPRING = "vt", "vårtermin"
     AUTUMN = "ht", "hösttermin"
@@ -213,7 +218,9 @@ class _PublishedResult(models.Model):
     )
     area = models.CharField(max_length=300, blank=True, help_text="The area(s) as published.")
     year = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1990), MaxValueValidator(2200)]
+        default=this_year,
+        help_text="The calendar year of the survey (an autumn round of 2024/25 is 2024).",
+        validators=[MinValueValidator(1990), MaxValueValidator(2200)],
     )
     round = models.CharField(max_length=2, choices=SurveyRound.choices, blank=True, default="")
     grades = models.CharField(

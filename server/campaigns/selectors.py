@@ -164,8 +164,10 @@ def result_aggregates(*, now: datetime | None = None) -> pd.DataFrame:
     return pd.concat([own, fresh], ignore_index=True)
 
 
-def _period_label(publisher: str, round_: str, year: int) -> str:
-    return ", ".join(part for part in (publisher, f"{round_} {year}".strip()) if part)
+def _period_label(publisher: str, round_: str, year: int, grades: str = "") -> str:
+    """ "Skolinspektionen, vt 2025, åk 5, 8-9": where and when a published result is from."""
+    parts = (publisher, f"{round_} {year}".strip(), f"åk {grades}" if grades else "")
+    return ", ".join(part for part in parts if part)
 
 
 def imported_origins(
@@ -182,9 +184,9 @@ def imported_origins(
     )
     rows = ImportedResult.objects.filter(unit_id__in=unit_ids, current=True, context=False)
     return {
-        (unit, group, index): _period_label(publisher, round_, year)
-        for unit, group, index, publisher, round_, year in rows.values_list(
-            "unit_id", "respondent_group", "index", "publisher", "round", "year"
+        (unit, group, index): _period_label(publisher, round_, year, grades)
+        for unit, group, index, publisher, round_, year, grades in rows.values_list(
+            "unit_id", "respondent_group", "index", "publisher", "round", "year", "grades"
         )
         if (unit, group) not in ours
     }
@@ -202,7 +204,7 @@ def context_results(*, unit_ids: list[int]) -> list[dict[str, Any]]:
     if mine.empty:
         return []
     labels = {
-        (unit, group, index): (_period_label(publisher, round_, year), grades)
+        (unit, group, index): (_period_label(publisher, round_, year, grades), grades)
         for unit, group, index, publisher, round_, year, grades in ImportedResult.objects.filter(
             unit_id__in=unit_ids, current=True, context=True
         ).values_list(

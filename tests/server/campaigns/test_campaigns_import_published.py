@@ -283,8 +283,8 @@ def test_the_site_page_shows_context_indices_sources_and_references_in_swedish(
     assert re.search(
         r"<td>Trygghet och säkerhet</td><td>\d+</td>\s*<td>\d,\d \(\d,\d–\d+,\d\)</td>", surveys
     )
-    assert "Skolinspektionen, vt 2025" in surveys
-    assert "Exempelstads elevenkät, vt 2025" in surveys
+    assert "Skolinspektionen, vt 2025, åk 5, 8-9" in surveys
+    assert "Exempelstads elevenkät, vt 2025, åk 5, 8-9" in surveys
     assert re.search(r"Kommunen \d,\d · Riket \d,\d", surveys)
     context = html[html.index('class="surveys-context"') :]
     assert "Fler frågeområden ur officiella enkäter" in html
