@@ -451,7 +451,9 @@ def parse_rows(
         )
         level = None
         known = code in codes or name.lower() in names
-        if not known and not code.isdigit():
+        # An aggregate has no unit code, or another kind of code (a 4-digit municipality
+        # code, "Riket"); a school unit code is 8 digits.
+        if not known and not (code.isdigit() and len(code) >= 8):
             level = _reference_level(name, municipality) or _reference_level(code, municipality)
         if level is not None:
             parsed.references.append((Reference(level, (name or code)[:200]), parsed_row))

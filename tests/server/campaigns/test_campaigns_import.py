@@ -216,6 +216,7 @@ def test_region_rows_become_references_and_a_mapping_file_can_be_chosen(
         "Skolenhetskod;Skolnamn;Respondentgrupp;Frågeområde;Index;Antal svar\n"
         "11111111;Bergsskolan;Elever;Rastaktiviteter;6,0;30\n"
         ";Region Väst;Elever;Rastaktiviteter;6,5;3000\n"
+        "1480;Exempelstads kommun;Elever;Rastaktiviteter;6,1;900\n"
         "11111111;Bergsskolan;Elever;Studiero;6,0;30\n",
         encoding="utf-8",
     )
@@ -223,10 +224,11 @@ def test_region_rows_become_references_and_a_mapping_file_can_be_chosen(
     out = run(path, "--mapping", str(mapping))
 
     assert list(ImportedResult.objects.values_list("index", flat=True)) == ["schoolyard"]
-    assert list(ImportedReference.objects.values_list("level", "name", "index")) == [
-        ("region", "Region Väst", "schoolyard")
-    ]
-    assert "Studiero: line(s) 4" in out  # not in this mapping: skipped
+    assert set(ImportedReference.objects.values_list("level", "name", "index")) == {
+        ("region", "Region Väst", "schoolyard"),
+        ("municipality", "Exempelstads kommun", "schoolyard"),
+    }
+    assert "Studiero: line(s) 5" in out  # not in this mapping: skipped
 
 
 def test_the_mapping_setting_is_used_and_a_broken_mapping_refuses_the_file(
