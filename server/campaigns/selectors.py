@@ -196,7 +196,9 @@ def context_results(*, unit_ids: list[int]) -> list[dict[str, Any]]:
     """The context indices in use for these units: question areas of imported results with
     no counterpart among our indices, scored like ours (suppression, interval) among all
     units that have them, and never fed to the ranking."""
-    frame = imported_aggregates(context=True)
+    # Context indices are no index of ours: our campaigns' spreads do not stand in for theirs.
+    no_own = pd.DataFrame(columns=list(AGGREGATE_COLUMNS))
+    frame = imported_aggregates(own=no_own, context=True)
     if frame.empty:
         return []
     scored = score_indices(frame, threshold=threshold())
