@@ -324,6 +324,8 @@ def priority_map(
     synthetic: bool = False,
     scale: bool | None = None,
     lang: str = "sv",
+    center: tuple[float, float] | None = None,
+    zoom: int = 12,
 ) -> folium.Map:
     """The priority map of the schools in `ranking` (indexed by site code).
 
@@ -344,6 +346,9 @@ def priority_map(
     `tiles=False` adds no background tiles (offline tests). Schools without coordinates
     are left out and counted in the map's key. `lang` ("sv", default, or "en") is the
     language of every word on the map (`maps.texts`).
+
+    `center` (lat, lon) and `zoom`: the view the map opens at (the municipality's); with
+    no centre it opens fitted to the schools.
     """
     t = texts(lang)
     _require(ranking, REQUIRED_COLUMNS, "ranking")
@@ -353,10 +358,19 @@ def priority_map(
         scale = len(schools) > SCALE_THRESHOLD
     colours = need_scale(lang)
 
-    m = folium.Map(tiles=None, prefer_canvas=scale, control_scale=True, zoom_start=12)
+    if center is not None:
+        m = folium.Map(
+            location=list(center),
+            tiles=None,
+            prefer_canvas=scale,
+            control_scale=True,
+            zoom_start=max(1, min(zoom, _MAX_ZOOM)),
+        )
+    else:
+        m = folium.Map(tiles=None, prefer_canvas=scale, control_scale=True, zoom_start=12)
     # Clustering needs the map's own zoom range; tiles would otherwise set it.
     m.options["max_zoom"] = _MAX_ZOOM
-    if len(schools):
+    if center is None and len(schools):
         # Before any layer, so the schools are laid out (and clustered) once, at this view.
         m.fit_bounds(
             [

@@ -57,6 +57,20 @@ def env_count(name: str, default: int) -> int:
     return int(value)
 
 
+def env_bounded_int(name: str, default: int, low: int, high: int) -> int:
+    """An integer setting from the environment, refused unless low..high."""
+    raw = os.environ.get(name, str(default)).strip()
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} is {raw!r}; set a whole number {low}..{high}."
+        ) from None
+    if not low <= value <= high:
+        raise ImproperlyConfigured(f"{name} is {value}; set a whole number {low}..{high}.")
+    return value
+
+
 def demo_secret_key() -> str:
     """A random key kept in var/ so demo sessions survive a restart; never used in production."""
     path = VAR_DIR / "demo_secret_key"
@@ -103,6 +117,7 @@ INSTALLED_APPS = [
     "csp",
     "server.accounts",
     "server.schools",
+    "server.prices",
     "server.inspections",
     "server.campaigns",
     "server.demo",
@@ -147,6 +162,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "server.core.context_processors.municipality",
             ],
         },
     },
@@ -330,26 +346,43 @@ ENROLL_RATE = os.environ.get("SKOLMILJO_ENROLL_RATE", "10/m")
 # often answers from behind one city address; "N/s|m|h|d" sets it explicitly.
 SURVEY_SUBMIT_RATE = os.environ.get("SKOLMILJO_SURVEY_SUBMIT_RATE", "auto")
 # Fewest respondents a group (and an index within it) needs before any result is shown.
-SURVEY_SUPPRESSION_THRESHOLD = int(os.environ.get("SKOLMILJO_SURVEY_THRESHOLD", 5))
-if SURVEY_SUPPRESSION_THRESHOLD < 2:  # an interval needs two respondents; 1 would show one
-    raise ImproperlyConfigured("SKOLMILJO_SURVEY_THRESHOLD must be at least 2.")
+# The installation's floor: an administrator may raise the municipality's threshold in the
+# admin, never lower it below this. At least 2: an interval needs two respondents, and 1
+# would show one person's answers.
+SURVEY_SUPPRESSION_THRESHOLD = env_bounded_int("SKOLMILJO_SURVEY_THRESHOLD", 5, 2, 1000)
 # Which question areas of official survey results feed which index (import_survey_results).
 SURVEY_AREA_MAPPING = Path(
     os.environ.get("SKOLMILJO_SURVEY_AREA_MAPPING") or BASE_DIR / "surveys" / "area_mapping.toml"
 )
 # The municipality this installation serves (one per installation); an administrator
 # edits these in the admin afterwards (server/core/municipality.py).
-MUNICIPALITY_NAME = os.environ.get("SKOLMILJO_MUNICIPALITY_NAME", "Göteborgs Stad")
+# The demo's defaults are Gothenburg's; a production install names its own municipality
+# (no other city's name in its pages) and fits its maps to its schools unless told.
+MUNICIPALITY_NAME = os.environ.get(
+    "SKOLMILJO_MUNICIPALITY_NAME", "Göteborgs Stad" if LOCAL_MODE else ""
+).strip()
+if not MUNICIPALITY_NAME:
+    raise ImproperlyConfigured(
+        "SKOLMILJO_MUNICIPALITY_NAME is not set: set it to the name of the municipality this "
+        'installation serves, e.g. "Lerums kommun" (an administrator can change it later).'
+    )
 # "lat,lon" in WGS84; empty: maps fit the schools' extent.
-_center = os.environ.get("SKOLMILJO_MAP_CENTER", "57.7089,11.9746").strip()
+_center = os.environ.get("SKOLMILJO_MAP_CENTER", "57.7089,11.9746" if LOCAL_MODE else "").strip()
+_CENTER_FORMAT = 'SKOLMILJO_MAP_CENTER is "lat,lon" in WGS84, e.g. 57.7089,11.9746, or empty.'
 try:
     MUNICIPALITY_CENTER = tuple(float(v) for v in _center.split(",")) if _center else None
 except ValueError:
-    raise ImproperlyConfigured('SKOLMILJO_MAP_CENTER is "lat,lon", e.g. 57.7089,11.9746.')
-if MUNICIPALITY_CENTER is not None and len(MUNICIPALITY_CENTER) != 2:
-    raise ImproperlyConfigured('SKOLMILJO_MAP_CENTER is "lat,lon", e.g. 57.7089,11.9746.')
-MUNICIPALITY_ZOOM = int(os.environ.get("SKOLMILJO_MAP_ZOOM", 11))
-MUNICIPALITY_PRICE_YEAR = int(os.environ.get("SKOLMILJO_PRICE_YEAR", 2026))
+    raise ImproperlyConfigured(_CENTER_FORMAT) from None
+if MUNICIPALITY_CENTER is not None and (
+    len(MUNICIPALITY_CENTER) != 2
+    or not -90 <= MUNICIPALITY_CENTER[0] <= 90
+    or not -180 <= MUNICIPALITY_CENTER[1] <= 180
+):
+    raise ImproperlyConfigured(_CENTER_FORMAT)
+
+
+MUNICIPALITY_ZOOM = env_bounded_int("SKOLMILJO_MAP_ZOOM", 11, 1, 18)
+MUNICIPALITY_PRICE_YEAR = env_bounded_int("SKOLMILJO_PRICE_YEAR", 2026, 2000, 2100)
 PHOTO_MAX_BYTES = int(os.environ.get("SKOLMILJO_PHOTO_MAX_BYTES", 15 * 1024 * 1024))
 # Tablet clocks drift; observations further in the future than this are refused.
 SYNC_CLOCK_TOLERANCE_SECONDS = int(os.environ.get("SKOLMILJO_SYNC_CLOCK_TOLERANCE", 600))
@@ -440,6 +473,17 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
         "m2m_fields": ["groups", "user_permissions"],
     },
     {"model": "auth.Group", "include_fields": ["name"], "m2m_fields": ["permissions"]},
+    {
+        "model": "core.MunicipalitySettings",
+        "include_fields": [
+            "name",
+            "center_lat",
+            "center_lon",
+            "zoom",
+            "price_year",
+            "survey_threshold",
+        ],
+    },
     {
         "model": "accounts.Device",
         "include_fields": ["user", "name", "token_hash", "revoked_at"],

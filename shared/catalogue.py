@@ -3,6 +3,12 @@
 The catalogue is data (`catalogue.json` next to this module), validated by the
 models here when loaded. Rates are per unit of the element, in the catalogue's
 currency and price year, VAT as stated by `vat_included`.
+
+The rates here are only the seed of the server's price list version 1 (the shipped
+defaults): the server costs everything with its versioned price list (`server.prices`),
+which a municipality replaces with its own without touching this file, so a price change
+never changes the catalogue or its version, which tablets' queued records are checked
+against.
 """
 
 from __future__ import annotations
@@ -157,7 +163,8 @@ class Element(_CatalogueModel):
         return self
 
     def repair_cost(self, grade: Grade | str, quantity: float) -> float:
-        """Estimated cost of bringing `quantity` units at `grade` back to A (0 for A and N)."""
+        """Cost at the shipped default rate of bringing `quantity` units at `grade` back to A
+        (0 for A and N); the server uses its price list instead."""
         if quantity < 0:
             raise ValueError(f"quantity must not be negative, got {quantity}")
         return self.repair_rate.for_grade(grade) * quantity

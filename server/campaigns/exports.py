@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from server.campaigns import selectors
 from server.core.exports import to_csv, to_xlsx
+from server.core.municipality import current_municipality
 
 COLUMNS = {
     "site": "Skolhus",
@@ -50,7 +51,11 @@ def results_file(*, fmt: str) -> tuple[bytes, str]:
             "Exporterad": timezone.now().isoformat(timespec="minutes"),
         }
         return (
-            to_xlsx({"Enkätresultat": frame}, assumptions),
+            to_xlsx(
+                {"Enkätresultat": frame},
+                assumptions,
+                municipality=current_municipality().name,
+            ),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     return to_csv(frame), "text/csv; charset=utf-8"

@@ -23,6 +23,7 @@ from server.campaigns.models import (
     closed_campaigns,
     latest_closed_campaigns,
 )
+from server.core.municipality import current_municipality
 from server.schools.models import SchoolUnit
 from surveys.areas import AreaMappingError, load_area_mapping
 from surveys.questionnaire import load_common, localize
@@ -30,7 +31,6 @@ from surveys.scoring import (
     AGGREGATE_COLUMNS,
     OWN_SPREAD_MIN_DF,
     SCORED_COLUMNS,
-    THRESHOLD_DEFAULT,
     city_distribution,
     conservative_sd,
     published_aggregate,
@@ -262,7 +262,9 @@ def context_index_names(*, lang: str) -> Callable[[str], str]:
 
 
 def threshold() -> int:
-    return int(getattr(settings, "SURVEY_SUPPRESSION_THRESHOLD", THRESHOLD_DEFAULT))
+    """Fewest respondents before a result is shown: the municipality's, never below the
+    environment's floor (server.core.municipality)."""
+    return current_municipality().survey_threshold
 
 
 def scored_results(*, now: datetime | None = None) -> pd.DataFrame:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from server.campaigns.ratelimit import (
     submission_allowed,
     submissions_exhausted,
 )
+from server.core.municipality import current_municipality
 from shared.errors import NotFound
 from surveys.questionnaire import Questionnaire, load_questionnaire, localize
 
@@ -110,8 +110,8 @@ def _notice(
         request,
         questionnaire,
         lang,
-        title=survey_form.text(title_key, lang),
-        text=survey_form.text(text_key, lang),
+        title=survey_form.text(title_key, lang, municipality=current_municipality().name),
+        text=survey_form.text(text_key, lang, municipality=current_municipality().name),
         status=status,
         campaign=campaign,
     )
@@ -171,6 +171,7 @@ def _start(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
+    municipality = current_municipality()
     return _page(
         request,
         questionnaire,
@@ -181,7 +182,10 @@ def _start(
             "title": localize(questionnaire.title, lang),
             "intro": localize(questionnaire.intro, lang),
             "privacy": survey_form.text(
-                "privacy_notice", lang, min_respondents=settings.SURVEY_SUPPRESSION_THRESHOLD
+                "privacy_notice",
+                lang,
+                min_respondents=municipality.survey_threshold,
+                municipality=municipality.name,
             ),
             "needs_code": campaign.codes.exists(),
             "error": error,

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
-    """What every app shares; an app only for its management commands (backup, restore)."""
+    """What every app shares: the municipality's settings, and the backup and restore commands."""
 
     name = "server.core"
     label = "core"
-    verbose_name = "Gemensamt"
+    verbose_name = _("Gemensamt")

@@ -42,6 +42,7 @@ from typing import Any, Final
 from auditlog.context import disable_auditlog
 from cryptography.fernet import Fernet, InvalidToken
 from django.apps import apps
+from django.contrib.auth.models import Group
 from django.core import serializers
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
@@ -50,6 +51,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, models, router, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
+
+from server.core.roles import ROLES
 
 FORMAT: Final = "skolmiljo-backup"
 VERSION: Final = 1
@@ -290,14 +293,23 @@ def _read(tar: tarfile.TarFile, name: str) -> bytes:
     return member.read()
 
 
+def _fresh_role_groups() -> Any:
+    """The role groups `migrate` makes, while nobody is in them and they grant nothing:
+    part of an empty installation, replaced by the backup's own groups."""
+    return Group.objects.filter(name__in=ROLES, user__isnull=True, permissions__isnull=True)
+
+
 def _non_empty() -> list[str]:
     """The models that hold rows, as `label (count)`."""
     found = []
+    fresh_groups = _fresh_role_groups().count()
     for model in apps.get_models():
         label = model._meta.label_lower
         if label in NOT_KEPT or model._meta.proxy or not model._meta.managed:
             continue
         count = model._base_manager.count()
+        if label == "auth.group":
+            count -= fresh_groups
         if count:
             found.append(f"{label} ({count})")
     return found
@@ -385,12 +397,20 @@ def _restore_from(tar: tarfile.TarFile, path: Path, key: str | None) -> BackupRe
         del database
         # Restoring is not a change anyone made: nothing goes into the audit trail.
         with transaction.atomic(), disable_auditlog():
+            _fresh_role_groups().delete()
             call_command("loaddata", str(fixture), verbosity=0)
+            _ensure_role_groups()
             for item in manifest["files"]:
                 _restore_file(tar, cipher, item)
     return BackupReport(
         rows=manifest["rows"], files=len(manifest["files"]), encrypted=cipher.fernet is not None
     )
+
+
+def _ensure_role_groups() -> None:
+    """A backup made before the groups came with `migrate` still yields them."""
+    for name in ROLES:
+        Group.objects.get_or_create(name=name)
 
 
 def _restore_file(tar: tarfile.TarFile, cipher: _Cipher, item: dict[str, Any]) -> None:

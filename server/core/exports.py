@@ -23,14 +23,18 @@ def to_csv(frame: pd.DataFrame, *, dialect: CsvDialect = "excel-sv") -> bytes:
     return frame.to_csv(index=False).encode("utf-8")
 
 
-def to_xlsx(sheets: Mapping[str, pd.DataFrame], assumptions: Mapping[str, object]) -> bytes:
-    """A workbook with one sheet per frame, and first a sheet "Antaganden" stating the
-    assumptions, the data date and which data are synthetic."""
+def to_xlsx(
+    sheets: Mapping[str, pd.DataFrame], assumptions: Mapping[str, object], *, municipality: str
+) -> bytes:
+    """A workbook with one sheet per frame, and first a sheet "Antaganden" naming the
+    municipality (`current_municipality().name`) and stating the assumptions, the data
+    date and which data are synthetic."""
     book = Workbook()
     first = book.active
     assert first is not None
     first.title = "Antaganden"
     first.append(["Antagande", "Värde"])
+    first.append(["Kommun", municipality])
     for key, value in assumptions.items():
         first.append([str(key), value if isinstance(value, int | float) else str(value)])
     _fit(first)

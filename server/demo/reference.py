@@ -8,19 +8,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from server.schools.importing.values import slug
+
+__all__ = ["ReferenceDataError", "parse_years", "read_districts", "read_sites", "slug"]
+
 SCHOOL_FORMS = {"Grundskola": "grundskola", "Anpassad grundskola": "anpassad_grundskola"}
 _YEARS = re.compile(r"^\s*(F|\d{1,2})\s*[–-]\s*(\d{1,2})\s*$")
 
 
 class ReferenceDataError(ValueError):
     """A reference file is not what the loader expects; the message names file and record."""
-
-
-def slug(text: str) -> str:
-    """ASCII slug that keeps Swedish names readable: 'Kålltorp-Torpa' -> 'kalltorp-torpa'."""
-    table = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
-    text = text.lower().translate(table)
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
 def parse_years(text: str) -> tuple[int, int]:

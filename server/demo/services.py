@@ -13,11 +13,15 @@ from django.utils import timezone
 
 from server.campaigns.models import Answer, Campaign, Response
 from server.core.roles import INSPECTOR, PLANNER
+from server.core.tables import TableError
 from server.demo import photos as demo_photos
 from server.demo import reference, synthetic
 from server.inspections.models import Assignment, Inspection
 from server.inspections.photos import photo_store
 from server.inspections.services import Source, inspections_store
+from server.schools.importing.districts import districts_apply, districts_plan, read_features
+from server.schools.importing.rows import ParsedFile, UnitRow
+from server.schools.importing.schools import schools_apply, schools_plan
 from server.schools.models import District, SchoolUnit, Site
 from shared.catalogue import Catalogue, load_catalogue
 from shared.sync import InspectionIn, Position, RatingIn
@@ -53,12 +57,11 @@ def _quiet(step: str, done: int, total: int) -> None:
 @transaction.atomic
 def demo_load(*, data_dir: Path, seed: int = 2026, progress: Progress = _quiet) -> DemoSummary:
     """Upsert the reference data and regenerate the synthetic data; running it twice is a no-op."""
-    districts = reference.read_districts(data_dir)
     sites = reference.read_sites(data_dir)
     catalogue = load_catalogue()
 
-    district_rows = _load_districts(districts)
-    progress("Districts and city areas", len(districts), len(districts))
+    district_rows = _load_districts(data_dir)
+    progress("Districts and city areas", len(district_rows), len(district_rows))
     attrs = _load_sites(sites, district_rows, seed, progress)
     inspector = _load_users()
     _assign(inspector, sites)
@@ -67,7 +70,7 @@ def demo_load(*, data_dir: Path, seed: int = 2026, progress: Progress = _quiet) 
     )
     n_camp, n_resp, n_ans = _load_campaigns(sites, district_rows, conditions, seed, progress)
     return DemoSummary(
-        districts=len(districts),
+        districts=len(district_rows),
         sites=len(sites),
         units=sum(len(s.units) for s in sites),
         inspections=n_insp,
@@ -78,20 +81,27 @@ def demo_load(*, data_dir: Path, seed: int = 2026, progress: Progress = _quiet) 
     )
 
 
-def _load_districts(records: list[reference.DistrictRecord]) -> dict[str, District]:
-    rows: dict[str, District] = {}
-    for rec in records:  # city areas come first, so parents exist
-        rows[rec.code], _ = District.objects.update_or_create(
-            code=rec.code,
-            defaults={
-                "name": rec.name,
-                "kind": rec.kind,
-                "official_code": rec.official_code,
-                "parent": rows[rec.parent_code] if rec.parent_code else None,
-                "boundary": rec.boundary,
-            },
-        )
-    return rows
+def _load_districts(data_dir: Path) -> dict[str, District]:
+    """The city areas, then their districts, through the import service: a second run
+    writes nothing."""
+    files = (
+        ("stadsomraden.geojson", {"code_property": "STADSOMRAD", "kind": "city_area"}),
+        (
+            "mellanomraden.geojson",
+            {"code_property": "MELLANOMRA", "parent_property": "STADSOMRAD", "kind": "district"},
+        ),
+    )
+    for name, options in files:
+        try:
+            features = read_features(data_dir / name)
+        except TableError as exc:
+            raise reference.ReferenceDataError(f"{name}: {exc}") from exc
+        plan = districts_plan(features, name_property="NAMN", **options)
+        if plan.skipped or plan.notes:
+            problem = (plan.skipped + plan.notes)[0]
+            raise reference.ReferenceDataError(f"{name}: {problem}")
+        districts_apply(plan)
+    return {d.code: d for d in District.objects.select_related("parent")}
 
 
 def _city_area(site: reference.SiteRecord, districts: dict[str, District]) -> str:
@@ -105,45 +115,53 @@ def _load_sites(
     seed: int,
     progress: Progress,
 ) -> dict[str, synthetic.SiteAttributes]:
+    """The schools go in through the same import service as a municipality's file, so a
+    second `make demo` changes no site or unit (nor its `updated_at`): tablets pull
+    nothing again. The synthetic building attributes and need are the same by seed."""
     result = {}
-    for n, rec in enumerate(sites, 1):
+    rows: list[UnitRow] = []
+    for rec in sites:
         area = _city_area(rec, districts)
         attrs = synthetic.site_attributes(rec, area, seed)
-        site, _ = Site.objects.update_or_create(
-            code=rec.code,
-            defaults={
-                "name": rec.name,
-                "district": districts[rec.district_code],
-                "lat": rec.lat,
-                "lon": rec.lon,
-                "floor_area_m2": attrs.floor_area_m2,
-                "yard_area_m2": attrs.yard_area_m2,
-                "year_built": attrs.year_built,
-                "replacement_value_sek": attrs.replacement_value_sek,
-                "attributes_synthetic": True,
-                "removed_at": None,
-            },
-        )
+        result[rec.code] = attrs
+        site_values = {
+            "floor_area_m2": attrs.floor_area_m2,
+            "yard_area_m2": attrs.yard_area_m2,
+            "year_built": attrs.year_built,
+            "replacement_value_sek": attrs.replacement_value_sek,
+            "attributes_synthetic": True,
+        }
         for unit in rec.units:
             need = synthetic.unit_need(unit, area, seed)
-            SchoolUnit.objects.update_or_create(
-                code=unit.code,
-                defaults={
-                    "name": unit.name,
-                    "school_form": unit.school_form,
-                    "years": unit.years,
-                    "year_from": unit.year_from,
-                    "year_to": unit.year_to,
-                    "pupils": unit.pupils,
-                    "capacity": unit.capacity,
-                    "site": site,
-                    "socioeconomic_need": need.socioeconomic_need,
-                    "newly_arrived_share": need.newly_arrived_share,
-                    "need_synthetic": True,
-                },
+            unit_values = {
+                "pupils": unit.pupils,
+                "socioeconomic_need": need.socioeconomic_need,
+                "newly_arrived_share": need.newly_arrived_share,
+                "need_synthetic": True,
+            }
+            if unit.capacity is not None:
+                unit_values["capacity"] = unit.capacity
+            rows.append(
+                UnitRow(
+                    line=len(rows) + 1,
+                    code=unit.code,
+                    name=unit.name,
+                    school_form=unit.school_form,
+                    years=unit.years,
+                    year_from=unit.year_from,
+                    year_to=unit.year_to,
+                    site=rec.name,
+                    position=(unit.lat, unit.lon),
+                    district=rec.district_code,
+                    unit_values=unit_values,
+                    site_values=dict(site_values),
+                )
             )
-        result[rec.code] = attrs
-        progress("Sites and school units (synthetic building attributes)", n, len(sites))
+    plan = schools_plan(ParsedFile(rows=rows, skipped=[], codes={r.code for r in rows}))
+    if plan.skipped:
+        raise reference.ReferenceDataError(f"schools.json: record {plan.skipped[0]}")
+    schools_apply(plan, progress=lambda step, done, total: None)
+    progress("Sites and school units (synthetic building attributes)", len(sites), len(sites))
     return result
 
 

@@ -91,7 +91,17 @@ class Rating(models.Model):
     )
     note = models.TextField(blank=True)
     quantity = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0)])
-    estimated_cost_sek = models.FloatField(null=True, blank=True)
+    estimated_cost_sek = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Quantity for cost x the current price list's rate (refreshed on a new one).",
+    )
+    cost_quantity = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="The quantity costs are computed from: the measured one, else the estimate "
+        "from the site's size when the rating was received; none: no cost estimate.",
+    )
     observed_at = models.DateTimeField()
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)

@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from server.inspections.models import Assignment
-from server.schools.models import Site
+from server.schools.models import SchoolUnit, Site
 from shared.catalogue import load_catalogue
 from shared.errors import ErrorDetail, InvalidInput
 from shared.sync import CatalogueRef, ReferenceOut, SiteRef, UnitRef
@@ -40,7 +40,13 @@ def reference_pull(*, inspector: User, cursor: str | None) -> ReferenceOut:
     catalogue = load_catalogue()
     since, known_version = _parse_cursor(cursor) if cursor else (None, "")
     now = timezone.now()
-    sites = Site.objects.select_related("district").prefetch_related("units")
+    # A site without a position stays off the tablets until an administrator gives it
+    # one; setting it bumps `updated_at`, so the next pull brings it.
+    sites = (
+        Site.objects.filter(lat__isnull=False, lon__isnull=False)
+        .select_related("district")
+        .prefetch_related(Prefetch("units", SchoolUnit.objects.filter(removed_at__isnull=True)))
+    )
     if since is not None:
         changed = since - OVERLAP
         sites = sites.filter(
@@ -53,9 +59,9 @@ def reference_pull(*, inspector: User, cursor: str | None) -> ReferenceOut:
         SiteRef(
             code=site.code,
             name=site.name,
-            district=site.district.name,
-            lat=site.lat,
-            lon=site.lon,
+            district=site.district.name if site.district else "",
+            lat=float(site.lat),  # type: ignore[arg-type]  # the filter above excludes None
+            lon=float(site.lon),  # type: ignore[arg-type]
             units=[
                 UnitRef(
                     code=u.code,

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from server.accounts.models import Device
@@ -25,6 +26,8 @@ from server.core.bulk import insert_rows
 from server.core.memory import collector_paused
 from server.inspections.catalogues import accepted_catalogues
 from server.inspections.models import Inspection, InspectionRevision, Photo, Rating
+from server.prices.selectors import prices_for_plan
+from server.prices.table import PriceTable
 from server.schools.models import Site
 from shared.bounds import MAX_FIRST_REVISION, MAX_PUSH_BYTES, MAX_REVISION_STEP, quantity_bound
 from shared.canonical import content_hash
@@ -104,6 +107,7 @@ def inspections_store(
         )
     }
     catalogues = accepted_catalogues()
+    prices = prices_for_plan()
     errors = [_server_errors(i, sites, catalogues, now) for i in inspections]
     results: list[PushResult | None] = [
         PushResult(uuid=str(i.uuid), status="invalid", errors=e) if e else None
@@ -127,12 +131,12 @@ def inspections_store(
                 uuid=str(inspections[n].uuid), status="invalid", errors=[too_high]
             )
     fresh = [n for n in fresh if results[n] is None]
-    if fresh and _create_many([inspections[n] for n in fresh], sites, catalogues, source):
+    if fresh and _create_many([inspections[n] for n in fresh], sites, catalogues, prices, source):
         for n in fresh:
             results[n] = PushResult(uuid=str(inspections[n].uuid), status="created")
     for n in todo:
         if results[n] is None:
-            results[n] = _store_one(inspections[n], sites, catalogues, source)
+            results[n] = _store_one(inspections[n], sites, catalogues, prices, source)
     _add_missing_photos(inspections, results)
     return [r for r in results if r is not None]
 
@@ -215,9 +219,10 @@ def _inspection_row(insp: InspectionIn, site: Site, source: Source) -> Inspectio
 
 
 def _rating_rows(
-    insp: InspectionIn, inspection_id: int, site: Site, catalogue: Catalogue
+    insp: InspectionIn, inspection_id: int, site: Site, catalogue: Catalogue, prices: PriceTable
 ) -> list[dict[str, Any]]:
-    """The Rating rows of an inspection as {attname: value}, costs computed here."""
+    """The Rating rows of an inspection as {attname: value}, costs computed here: the
+    quantity behind the cost is kept, so a new price list reprices it exactly."""
     rows = []
     for rating in insp.ratings:
         element = catalogue.element(rating.element)
@@ -246,7 +251,8 @@ def _rating_rows(
                 "quantity": quantity,
                 "estimated_cost_sek": None
                 if quantity_for_cost is None
-                else element.repair_cost(rating.grade, quantity_for_cost),
+                else prices.cost(rating.element, rating.grade, quantity_for_cost),
+                "cost_quantity": quantity_for_cost,
                 "observed_at": rating.observed_at,
                 "lat": position.lat if position else None,
                 "lon": position.lon if position else None,
@@ -261,6 +267,7 @@ def _create_many(
     inspections: list[InspectionIn],
     sites: dict[str, Site],
     catalogues: dict[str, Catalogue],
+    prices: PriceTable,
     source: Source,
 ) -> bool:
     """Insert all at once; False (nothing written) if another writer got one in first."""
@@ -275,7 +282,11 @@ def _create_many(
                     rating
                     for insp, row in zip(inspections, rows, strict=True)
                     for rating in _rating_rows(
-                        insp, row.pk, sites[insp.site], catalogues[insp.catalogue_version]
+                        insp,
+                        row.pk,
+                        sites[insp.site],
+                        catalogues[insp.catalogue_version],
+                        prices,
                     )
                 ),
             )
@@ -285,7 +296,11 @@ def _create_many(
 
 
 def _store_one(
-    insp: InspectionIn, sites: dict[str, Site], catalogues: dict[str, Catalogue], source: Source
+    insp: InspectionIn,
+    sites: dict[str, Site],
+    catalogues: dict[str, Catalogue],
+    prices: PriceTable,
+    source: Source,
 ) -> PushResult:
     site, catalogue, uuid = sites[insp.site], catalogues[insp.catalogue_version], str(insp.uuid)
     too_high = _first_revision_error(insp)
@@ -294,7 +309,7 @@ def _store_one(
             with transaction.atomic():
                 row = _inspection_row(insp, site, source)
                 row.save(force_insert=True)
-                insert_rows(Rating, _rating_rows(insp, row.pk, site, catalogue))
+                insert_rows(Rating, _rating_rows(insp, row.pk, site, catalogue, prices))
             return PushResult(uuid=uuid, status="created")
         except IntegrityError:
             pass  # the UUID is stored already (perhaps a moment ago by a racing request)
@@ -360,7 +375,7 @@ def _store_one(
     new.pk = stored.pk
     new.received_at = stored.received_at
     new.save(force_update=True)
-    insert_rows(Rating, _rating_rows(insp, new.pk, site, catalogue))
+    insert_rows(Rating, _rating_rows(insp, new.pk, site, catalogue, prices))
     return PushResult(uuid=uuid, status="updated")
 
 
@@ -443,3 +458,18 @@ def photos_purge(*, now: datetime, dry_run: bool = False) -> int:
             photo.save(update_fields=["deleted_at"])
         deleted += 1
     return deleted
+
+
+def ratings_reprice(*, prices: PriceTable) -> int:
+    """Every stored cost estimate recomputed as its quantity x `prices` (a new price list
+    or index); ratings without a quantity behind them keep none. Returns the rows changed."""
+    changed = 0
+    with transaction.atomic():
+        for (element, grade), rate in sorted(prices.rates.items()):
+            changed += Rating.objects.filter(
+                element=element, grade=grade, cost_quantity__isnull=False
+            ).update(estimated_cost_sek=F("cost_quantity") * rate.sek_per_unit)
+        changed += Rating.objects.filter(grade__in=["A", "N"], cost_quantity__isnull=False).update(
+            estimated_cost_sek=0.0
+        )
+    return changed

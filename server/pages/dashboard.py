@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 
 from maps.assets import use_local_assets
 from maps.priority import priority_map
+from server.core.municipality import current_municipality
 from server.inspections.catalogues import element_name
 from server.planning.models import SavedPlan
 from server.planning.services import Ranking
@@ -74,6 +75,18 @@ def with_element_names(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(top_defects=named)
 
 
+def municipality_view() -> dict[str, Any]:
+    """The view the maps open at: the municipality's centre and zoom, or (no centre set)
+    none, so the map fits the schools."""
+    municipality = current_municipality()
+    if municipality.center_lat is None or municipality.center_lon is None:
+        return {"center": None}
+    return {
+        "center": (municipality.center_lat, municipality.center_lon),
+        "zoom": municipality.zoom,
+    }
+
+
 def ranking_map_html(
     ranking: Ranking,
     *,
@@ -97,6 +110,7 @@ def ranking_map_html(
         tiles=tiles,
         synthetic=ranking.synthetic,
         lang=get_language() or "sv",
+        **municipality_view(),
     )
     use_local_assets(m, lambda path: static(f"maps/vendor/{path}"))
     return str(m.get_root().render())

@@ -98,6 +98,13 @@ class PlanForm(RankingForm):
     start_year = forms.IntegerField(
         label=_("Första år"), min_value=START_YEAR.low, max_value=START_YEAR.high
     )
+    price_year = forms.IntegerField(
+        label=_("Prisår"),
+        min_value=1990,
+        max_value=2100,
+        required=False,
+        help_text=_("Tomt: kommunens prisår."),
+    )
 
     def __init__(self, data: Any = None, **kwargs: Any) -> None:
         self.base_fields["start_year"].initial = timezone.localdate().year + 1

@@ -37,6 +37,7 @@ def plan_compute_from(cleaned: dict[str, Any]) -> services.Plan:
         start_year=cleaned["start_year"],
         district=cleaned.get("district") or None,
         school_form=cleaned.get("school_form") or None,
+        price_year=cleaned.get("price_year") or None,
     )
 
 

@@ -25,6 +25,7 @@ class Overview:
 
 def overview_get() -> Overview:
     finished = Inspection.objects.filter(finished_at__isnull=False)
+    active_units = SchoolUnit.objects.filter(removed_at__isnull=True)
     synthetic = (
         Site.objects.filter(attributes_synthetic=True).exists()
         or Inspection.objects.filter(synthetic=True).exists()
@@ -33,8 +34,8 @@ def overview_get() -> Overview:
     )
     return Overview(
         sites=Site.objects.filter(removed_at__isnull=True).count(),
-        units=SchoolUnit.objects.count(),
-        pupils=sum(SchoolUnit.objects.values_list("pupils", flat=True).exclude(pupils=None)),
+        units=active_units.count(),
+        pupils=sum(active_units.values_list("pupils", flat=True).exclude(pupils=None)),
         inspections=finished.count(),
         inspected_sites=finished.values("site").distinct().count(),
         campaigns=Campaign.objects.count(),

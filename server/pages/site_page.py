@@ -240,7 +240,7 @@ def site_page_get(*, code: str) -> SitePage:
     surveys, context = site_surveys(site=site)
     return SitePage(
         site=site,
-        units=list(site.units.order_by("name")),
+        units=list(site.units.filter(removed_at__isnull=True).order_by("name")),
         ratings=ratings,
         history=history,
         surveys=surveys,

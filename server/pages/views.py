@@ -26,6 +26,7 @@ from server.pages.forms import PlanForm, RankingForm, SavePlanForm
 from server.pages.map_handoff import map_leave, map_take
 from server.pages.map_nonce import map_html_with_nonce
 from server.pages.plan_page import PlanView, plan_compute_from, plan_view
+from server.pages.price_notes import price_notes
 from server.pages.selectors import overview_get
 from server.pages.site_page import (
     implausible_labels,
@@ -134,6 +135,7 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
             row["missing_labels"] = [names.get(str(m), str(m)) for m in row["missing"]]  # type: ignore[union-attr]
         context.update(
             rows=rows,
+            price_notes=price_notes(ranking.prices.assumptions()),
             synthetic=ranking.synthetic,
             data_date=ranking.data_date,
             export_csv=f"/api/v1/ranking/export?{_query(form, format='csv')}",
@@ -201,6 +203,7 @@ def plan_page(request: HttpRequest) -> HttpResponse:
             equity_chart=mark_safe(view.equity_chart),  # numbers and escaped labels only
             query=query,
             synthetic=view.payload["synthetic"],
+            price_notes=price_notes(view.payload["assumptions"]),
             export_csv=f"/api/v1/plan/export?{query}&format=csv",
             export_xlsx=f"/api/v1/plan/export?{query}&format=xlsx",
             map_url=f"/plan/map/?{query}",
@@ -266,4 +269,5 @@ def plan_compare(request: HttpRequest) -> HttpResponse:
         return HttpResponse(_("Välj två sparade planer."), status=400)
     except NotFound as exc:
         raise Http404(str(exc)) from None
-    return render(request, "pages/plan_compare.html", {"c": comparison})
+    notes = {side: price_notes(comparison[side].result.get("assumptions") or {}) for side in "ab"}
+    return render(request, "pages/plan_compare.html", {"c": comparison, "price_notes": notes})

@@ -16,6 +16,7 @@ from ninja import Query, Router, Status
 from server.accounts.auth import planner_auth
 from server.core.errors import ErrorOut
 from server.core.exports import to_csv, to_xlsx
+from server.core.municipality import current_municipality
 from server.core.pagination import paginate
 from server.planning import services
 from server.planning.popup import site_popup_html
@@ -106,8 +107,11 @@ def export_ranking(
             "Syntetiska data": "ja: demodata, beskriver inte verkliga skolor"
             if ranking.synthetic
             else "nej",
+            **services.price_export_rows(ranking.prices.assumptions()),
         }
-        body = to_xlsx({"Rangordning": table}, assumptions)
+        body = to_xlsx(
+            {"Rangordning": table}, assumptions, municipality=current_municipality().name
+        )
     else:
         body = to_csv(table, dialect="excel-sv" if format == "csv" else "comma")
     content_type, ext = FILE_TYPES[format]
@@ -128,6 +132,7 @@ def _plan(params: PlanParams) -> services.Plan:
         start_year=params.start_year or timezone.localdate().year + 1,
         district=params.district,
         school_form=params.school_form,
+        price_year=params.price_year,
     )
 
 
@@ -151,9 +156,10 @@ def export_plan(
     tables = services.plan_export_tables(payload)
     if format == "xlsx":
         assumptions = dict(payload["assumptions"])  # type: ignore[call-overload]
+        assumptions.update(services.price_export_rows(assumptions))
         assumptions["Datum för data"] = payload["data_date"] or "inga inventeringar"
         assumptions["Exporterad"] = timezone.now().isoformat(timespec="minutes")
-        body = to_xlsx(tables, assumptions)
+        body = to_xlsx(tables, assumptions, municipality=current_municipality().name)
     else:
         body = to_csv(tables["Åtgärdsplan"], dialect="excel-sv" if format == "csv" else "comma")
     content_type, ext = FILE_TYPES[format]

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from server.planning.plan import PlanResult, PlanSettings, plan
+from server.prices.table import PriceTable
 from shared.catalogue import Catalogue
 
 QUARTILES: Final[tuple[str, ...]] = ("Q1", "Q2", "Q3", "Q4")
@@ -68,6 +69,7 @@ def equity_report(
     settings: PlanSettings,
     *,
     planned: PlanResult | None = None,
+    prices: PriceTable | None = None,
 ) -> pd.DataFrame:
     """Shares of spending and of benefit per quartile of socioeconomic need, for the plan
     and for the same budget planned with the equity weight at zero (`*_no_equity`).
@@ -84,8 +86,8 @@ def equity_report(
     """
     sites = site_quartiles(items)
     if planned is None:
-        planned = plan(items, catalogue, settings)
-    without = plan(items, catalogue, dataclasses.replace(settings, alpha=0.0))
+        planned = plan(items, catalogue, settings, prices=prices)
+    without = plan(items, catalogue, dataclasses.replace(settings, alpha=0.0), prices=prices)
     rows = [*QUARTILES, *(["unknown"] if (sites["quartile"] == "unknown").any() else [])]
     grouped = sites.groupby("quartile")["need"]
     report = pd.DataFrame({"quartile": rows})

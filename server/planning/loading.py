@@ -62,7 +62,9 @@ def load_sites(*, district: str | None = None, school_form: str | None = None) -
         "need_synthetic",
     ]
     units = pd.DataFrame.from_records(
-        SchoolUnit.objects.filter(site_id__in=base["id"].tolist()).values(*unit_fields),
+        SchoolUnit.objects.filter(site_id__in=base["id"].tolist(), removed_at__isnull=True).values(
+            *unit_fields
+        ),
         columns=unit_fields,
     )
     per_site = _pupil_weighted(units)
@@ -71,6 +73,8 @@ def load_sites(*, district: str | None = None, school_form: str | None = None) -
     need_synthetic = frame["need_synthetic"].astype("boolean").fillna(False).astype(bool)
     frame["synthetic"] = frame["attributes_synthetic"].astype(bool) | need_synthetic
     frame = frame.rename(columns={"district_name": "district", "city_area_code": "city_area"})
+    # A site outside every imported district has district "" (as on the tablets).
+    frame["district"] = frame["district"].fillna("")
     # Implausible facts (a replacement value of 0 kr, 1e308 m² of yard) are left out, named.
     return screen_sites(frame.set_index("code").sort_index()[["id", *SITE_COLUMNS]])
 
@@ -100,6 +104,7 @@ def load_ratings(*, site_ids: list[int]) -> pd.DataFrame:
         "urgency",
         "quantity",
         "estimated_cost_sek",
+        "cost_quantity",
         "observed_at",
     ]
     rows = latest_ratings(site_ids=site_ids).values_list(
@@ -110,6 +115,7 @@ def load_ratings(*, site_ids: list[int]) -> pd.DataFrame:
         "urgency",
         "quantity",
         "estimated_cost_sek",
+        "cost_quantity",
         "observed_at",
     )
     return pd.DataFrame.from_records(list(rows), columns=columns)

@@ -16,6 +16,12 @@ class SavedPlan(models.Model):
     data_date = models.DateTimeField(help_text="The newest observation the plan rests on.")
     result = models.JSONField(help_text="Chosen items per year, totals and the equity report.")
     synthetic = models.BooleanField(default=False, help_text="Planned on synthetic demo data.")
+    price_list_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The price-list version its costs were made with."
+    )
+    price_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The price year its costs are in."
+    )
 
     class Meta:
         ordering = ["-created_at"]

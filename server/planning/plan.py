@@ -20,9 +20,11 @@ or a value out of range raises ValueError naming it.
 
 The model
 ---------
-- **Cost** of an item in a year = quantity x the catalogue's repair rate for its grade,
-  in the catalogue's price year and VAT basis (no inflation is added for later years),
-  rounded to whole öre so that budget sums are exact.
+- **Cost** of an item in a year = quantity x the price list's repair rate for its grade
+  (`prices`, a `server.prices.table.PriceTable`: the caller's price list brought to the
+  plan's price year by the construction-cost index; without it, the shipped defaults),
+  in that price year and VAT basis (no inflation is added for later years), rounded to
+  whole öre so that budget sums are exact.
 - **Multiplier** of a site = w_condition + w_experience x experience_need/100
   + alpha x w_equity x equity_need/100, with the weights scaled to sum to 1 (the plan
   does not change with their scale, and benefit points stay comparable). A missing need
@@ -70,6 +72,7 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from server.planning.ranking import DEFAULT_WEIGHTS, Weights
+from server.prices.table import PriceTable, default_prices
 from shared.catalogue import Catalogue
 from shared.grades import SEVERITY, Grade
 
@@ -322,7 +325,9 @@ class _Items:
     safety: np.ndarray
 
 
-def _prepare(items: pd.DataFrame, catalogue: Catalogue, settings: PlanSettings) -> _Items:
+def _prepare(
+    items: pd.DataFrame, catalogue: Catalogue, settings: PlanSettings, prices: PriceTable
+) -> _Items:
     frame = _canonical(items)
     grade = frame["grade"].astype(str)
     wrong_grade = ~grade.isin([Grade.C.value, Grade.D.value])
@@ -355,8 +360,8 @@ def _prepare(items: pd.DataFrame, catalogue: Catalogue, settings: PlanSettings) 
     table = pd.DataFrame(
         {
             "weight": [element.weight for element in catalogue.elements],
-            "rate_c": [element.repair_rate.C for element in catalogue.elements],
-            "rate_d": [element.repair_rate.D for element in catalogue.elements],
+            "rate_c": [prices.rate(element.code, Grade.C) for element in catalogue.elements],
+            "rate_d": [prices.rate(element.code, Grade.D) for element in catalogue.elements],
             "worsen": [element.deterioration.C for element in catalogue.elements],
         },
         index=[element.code for element in catalogue.elements],
@@ -413,14 +418,19 @@ def _year(prepared: _Items, years_ahead: int) -> _Year:
 
 
 def costed_items(
-    items: pd.DataFrame, catalogue: Catalogue, settings: PlanSettings, *, years_ahead: int = 0
+    items: pd.DataFrame,
+    catalogue: Catalogue,
+    settings: PlanSettings,
+    *,
+    years_ahead: int = 0,
+    prices: PriceTable | None = None,
 ) -> pd.DataFrame:
     """The items (canonical order) with what the plan would use for them `years_ahead`
     years after `settings.start_year` if still unfunded: `multiplier`, `p_grade_d`,
     `expected_severity`, `cost` (SEK, whole öre), `benefit`, `benefit_per_ksek`."""
     if not (_is_whole(years_ahead) and years_ahead >= 0):
         raise ValueError(f"years_ahead must be a whole number >= 0, got {years_ahead!r}")
-    prepared = _prepare(items, catalogue, settings)
+    prepared = _prepare(items, catalogue, settings, prices or default_prices(catalogue))
     year = _year(prepared, years_ahead)
     cost = year.cost_ore / _ORE_PER_SEK
     return prepared.frame.assign(
@@ -578,15 +588,28 @@ def _milp(
 # The plan
 
 
-def plan(items: pd.DataFrame, catalogue: Catalogue, settings: PlanSettings) -> PlanResult:
-    """The action plan: safety first, then an exact knapsack per year (module docstring)."""
-    return _plan(items, catalogue, settings, "milp")
+def plan(
+    items: pd.DataFrame,
+    catalogue: Catalogue,
+    settings: PlanSettings,
+    *,
+    prices: PriceTable | None = None,
+) -> PlanResult:
+    """The action plan: safety first, then an exact knapsack per year (module docstring).
+    `prices`: the rates to cost with; the shipped defaults if None."""
+    return _plan(items, catalogue, settings, "milp", prices or default_prices(catalogue))
 
 
-def greedy_plan(items: pd.DataFrame, catalogue: Catalogue, settings: PlanSettings) -> PlanResult:
+def greedy_plan(
+    items: pd.DataFrame,
+    catalogue: Catalogue,
+    settings: PlanSettings,
+    *,
+    prices: PriceTable | None = None,
+) -> PlanResult:
     """The same rules as `plan`, but each year's non-safety items are chosen greedily by
     benefit per krona (each that still fits): a baseline to compare `plan` with."""
-    return _plan(items, catalogue, settings, "greedy")
+    return _plan(items, catalogue, settings, "greedy", prices or default_prices(catalogue))
 
 
 def _fmt_ratio(value: float) -> str:
@@ -604,8 +627,9 @@ def _plan(
     catalogue: Catalogue,
     settings: PlanSettings,
     method: Method,
+    prices: PriceTable,
 ) -> PlanResult:
-    prepared = _prepare(items, catalogue, settings)
+    prepared = _prepare(items, catalogue, settings, prices)
     frame = prepared.frame
     n = len(frame)
     budget = math.floor(settings.budget_per_year * _ORE_PER_SEK + 1e-6)
@@ -672,7 +696,7 @@ def _plan(
         chosen=pd.concat(chosen_parts, ignore_index=True),
         totals=pd.DataFrame(totals, columns=list(TOTALS_COLUMNS)),
         unfunded_safety=pd.concat(unfunded_parts, ignore_index=True),
-        assumptions=_assumptions(catalogue, settings, method),
+        assumptions=_assumptions(catalogue, settings, method, prices),
         method=method,
     )
 
@@ -760,13 +784,18 @@ def _unfunded_rows(
     return rows.loc[:, list(UNFUNDED_COLUMNS)]
 
 
-def _assumptions(catalogue: Catalogue, settings: PlanSettings, method: Method) -> dict[str, object]:
+def _assumptions(
+    catalogue: Catalogue, settings: PlanSettings, method: Method, prices: PriceTable
+) -> dict[str, object]:
+    price_year = prices.target_year
+    if price_year is None:  # rates in their own years, not brought to one
+        years = prices.price_years
+        price_year = years[0] if len(years) == 1 else None
     return {
         "method": method,
         "catalogue_version": catalogue.version,
-        "price_year": catalogue.price_year,
-        "vat_included": catalogue.vat_included,
-        "currency": catalogue.currency,
+        **prices.assumptions(),
+        "price_year": price_year,
         "budget_per_year": float(settings.budget_per_year),
         "start_year": settings.start_year,
         "years": settings.years,
@@ -775,8 +804,9 @@ def _assumptions(catalogue: Catalogue, settings: PlanSettings, method: Method) -
         "alpha": float(settings.alpha),
         "deterioration": settings.deterioration,
         "time_limit_s": float(settings.time_limit_s),
-        "costs": "expected cost at the expected grade, catalogue price year, no inflation, "
-        "rounded to whole öre",
+        "costs": "expected cost at the expected grade, in the price year (rates scaled by "
+        "the construction-cost index where it has the years), no inflation, rounded to "
+        "whole öre",
         "missing_needs": "a missing experience or equity need counts as 0 in the multiplier",
         "budget_rollover": False,
         "safety_first": "urgency-1 items are funded before any other; those that do not "

@@ -73,7 +73,9 @@ class DefectOut(Schema):
 class RankedSiteOut(Schema):
     code: str
     name: str
-    district: str = Field(description="District name (the `district` filter takes it too).")
+    district: str = Field(
+        description="District name (the `district` filter takes it too); empty when none."
+    )
     rank: int | None
     priority: float | None
     condition: float | None
@@ -95,8 +97,8 @@ class RankedSiteOut(Schema):
     )
     top_defects: list[DefectOut]
     pupils: float | None
-    lat: float
-    lon: float
+    lat: float | None = Field(description="Null until the site has a position (not on maps).")
+    lon: float | None
     synthetic: bool
 
 
@@ -113,7 +115,7 @@ class PlanParams(Schema):
         ge=BUDGET.low,
         le=BUDGET.high,
         allow_inf_nan=False,
-        description="Budget per year in SEK (the catalogue's price year).",
+        description="Budget per year in SEK (in the plan's price year).",
     )
     years: int = Field(5, ge=YEARS.low, le=YEARS.high)
     alpha: float = Field(
@@ -125,6 +127,13 @@ class PlanParams(Schema):
     )
     start_year: int | None = Field(
         None, ge=START_YEAR.low, le=START_YEAR.high, description="Default: next year."
+    )
+    price_year: int | None = Field(
+        None,
+        ge=1990,
+        le=2100,
+        description="The price year of the costs (rates scaled by the construction-cost "
+        "index). Default: the municipality's.",
     )
     condition: float = _weight(0.5, "condition")
     experience: float = _weight(0.25, "experience")
@@ -164,6 +173,10 @@ class SavedPlanOut(Schema):
     data_date: datetime
     inputs: dict[str, Any]
     synthetic: bool
+    price_list_version: int | None = Field(
+        description="The price-list version its costs were made with (null: before versions)."
+    )
+    price_year: int | None
 
     @staticmethod
     def resolve_created_by(obj: Any) -> str | None:

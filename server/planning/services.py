@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 from django.utils import timezone
 
@@ -14,6 +15,8 @@ from server.planning.models import SavedPlan
 from server.planning.plan import PlanResult, PlanSettings, plan
 from server.planning.plausibility import FLAGS_COLUMN, screen_ratings
 from server.planning.ranking import Method, Weights, rank, stability
+from server.prices.selectors import prices_for_plan
+from server.prices.table import PriceTable
 from shared.catalogue import load_catalogue
 from shared.errors import ErrorDetail, InvalidInput, NotFound
 
@@ -35,6 +38,8 @@ class Ranking:
     ratings: pd.DataFrame
     data_date: datetime | None
     synthetic: bool
+    prices: PriceTable
+    """The price list (in the plan's price year) the ratings' costs were computed with."""
 
 
 def ranking_compute(
@@ -45,18 +50,19 @@ def ranking_compute(
     school_form: str | None = None,
     top_n: int = 10,
     draws: int = 1000,
+    price_year: int | None = None,
 ) -> Ranking:
     """Every active site ranked by need, with its breakdown and (unless `draws` is 0) its
-    rank interval as the weights vary."""
+    rank interval as the weights vary. Costs are the current price list's, brought to
+    `price_year` (default: the municipality's) by the construction-cost index."""
     sites = loading.load_sites(district=district, school_form=school_form)
     site_ids = sites["id"].tolist()
     catalogue = load_catalogue()
+    prices = prices_for_plan(price_year=price_year)
     ratings, rating_flags = screen_ratings(
-        loading.load_ratings(site_ids=site_ids),
+        _priced(loading.load_ratings(site_ids=site_ids), prices),
         units={e.code: e.unit for e in catalogue.elements},
-        top_rates={
-            e.code: max(e.repair_rate.for_grade(g) for g in "ABCD") for e in catalogue.elements
-        },
+        top_rates={e.code: prices.top_rate(e.code) for e in catalogue.elements},
     )
     experience = loading.load_experience(site_ids=site_ids)
     ranked = rank(
@@ -81,7 +87,25 @@ def ranking_compute(
         ratings=ratings,
         data_date=None if pd.isna(data_date) else data_date,
         synthetic=bool(sites["synthetic"].any()),
+        prices=prices,
     )
+
+
+def _priced(ratings: pd.DataFrame, prices: PriceTable) -> pd.DataFrame:
+    """The ratings with their cost as quantity x `prices` (the stored estimate may be of
+    another price year); a rating with no quantity behind it keeps its stored value."""
+    if ratings.empty:
+        return ratings
+    known = {key: rate.sek_per_unit for key, rate in prices.rates.items()}
+    pairs = pd.Series(list(zip(ratings["element"], ratings["grade"], strict=True)))
+    rate = pairs.map(known).to_numpy(dtype=float, na_value=float("nan"))
+    rate[ratings["grade"].isin(["A", "N"]).to_numpy()] = 0.0
+    quantity = pd.to_numeric(ratings["cost_quantity"], errors="coerce").to_numpy(dtype=float)
+    cost = quantity * rate
+    priced = ratings.copy()
+    stored = pd.to_numeric(ratings["estimated_cost_sek"], errors="coerce").to_numpy(dtype=float)
+    priced["estimated_cost_sek"] = np.where(np.isnan(cost), stored, cost)
+    return priced
 
 
 def _clean(value: object) -> object:
@@ -140,18 +164,12 @@ def plan_items(ranking: Ranking) -> pd.DataFrame:
     A rating without a measured quantity uses the quantity behind its estimated cost
     (the server estimated it from the site's size when the rating was stored).
     """
-    catalogue = load_catalogue()
     ratings = ranking.ratings
     items = ratings[ratings["grade"].isin(["C", "D"])].copy()
-    rates = (
-        items.apply(
-            lambda r: catalogue.element(r["element"]).repair_rate.for_grade(r["grade"]), axis=1
-        )
-        if len(items)
-        else pd.Series(dtype=float)
-    )
-    derived = items["estimated_cost_sek"] / rates.where(rates > 0)
-    items["quantity"] = items["quantity"].where(items["quantity"] > 0, derived)
+    estimated = pd.to_numeric(items["cost_quantity"], errors="coerce")
+    # A cost the plausibility screen left out (NaN) takes its estimated quantity along.
+    estimated = estimated.where(items["estimated_cost_sek"].notna())
+    items["quantity"] = items["quantity"].where(items["quantity"] > 0, estimated)
     items = items[items["quantity"] > 0]
     context = ranking.frame[["pupils", "experience", "equity", "socioeconomic_need"]].rename(
         columns={"experience": "experience_need", "equity": "equity_need"}
@@ -178,9 +196,17 @@ def plan_compute(
     start_year: int,
     district: str | None = None,
     school_form: str | None = None,
+    price_year: int | None = None,
 ) -> Plan:
-    """The action plan over `years` under a yearly budget, with its equity report."""
-    ranking = ranking_compute(weights=weights, district=district, school_form=school_form, draws=0)
+    """The action plan over `years` under a yearly budget, with its equity report; costs
+    in `price_year` (default: the municipality's)."""
+    ranking = ranking_compute(
+        weights=weights,
+        district=district,
+        school_form=school_form,
+        draws=0,
+        price_year=price_year,
+    )
     try:
         settings = PlanSettings(
             budget_per_year=budget_per_year,
@@ -195,8 +221,8 @@ def plan_compute(
         ) from None
     items = plan_items(ranking)
     catalogue = load_catalogue()
-    result = plan(items, catalogue, settings)
-    equity = equity_report(items, catalogue, settings, planned=result)
+    result = plan(items, catalogue, settings, prices=ranking.prices)
+    equity = equity_report(items, catalogue, settings, planned=result, prices=ranking.prices)
     return Plan(result=result, equity=equity, ranking=ranking, settings=settings)
 
 
@@ -256,8 +282,12 @@ def plan_export_tables(payload: dict[str, object]) -> dict[str, pd.DataFrame]:
 def saved_plan_create(
     *, name: str, inputs: dict[str, object], payload: dict[str, object], user: object
 ) -> SavedPlan:
-    """Keep a plan with its inputs and data date, to compare with later ones."""
+    """Keep a plan with its inputs, data date and result, to compare with later ones. The
+    result holds its costs, and its assumptions the price-list version, price year and
+    index factors they were made with: a later price list changes none of them."""
     data_date = payload["data_date"] or timezone.now().isoformat()
+    assumptions = payload.get("assumptions") or {}
+    assert isinstance(assumptions, dict)
     return SavedPlan.objects.create(
         name=name,
         created_by=user,
@@ -265,7 +295,32 @@ def saved_plan_create(
         data_date=datetime.fromisoformat(str(data_date)),
         result=payload,
         synthetic=bool(payload["synthetic"]),
+        price_list_version=assumptions.get("price_list_version"),
+        price_year=assumptions.get("price_year"),
     )
+
+
+def price_export_rows(assumptions: dict[str, object]) -> dict[str, object]:
+    """What the prices rest on, as rows of an export's assumptions sheet (Swedish)."""
+    factors = assumptions.get("index_factors") or {}
+    not_indexed = assumptions.get("not_indexed_price_years") or []
+    return {
+        "Prislista (version)": assumptions.get("price_list_version"),
+        "Priskällor": "; ".join(map(str, assumptions.get("price_sources") or [])),
+        "Prisår": assumptions.get("price_year"),
+        "À-prisernas prisår": ", ".join(map(str, assumptions.get("rate_price_years") or [])),
+        "Byggkostnadsindex, faktorer": ", ".join(
+            f"{year}: {factor}"
+            for year, factor in dict(factors).items()  # type: ignore[call-overload]
+        )
+        or "inga",
+        "Ej indexerade prisår": ", ".join(map(str, not_indexed))  # type: ignore[call-overload]
+        or "inga",
+        "Byggkostnadsindex": "illustrativt, inte en officiell serie"
+        if assumptions.get("index_illustrative")
+        else "som angivet i administrationen",
+        "Moms": "ingår" if assumptions.get("vat_included") else "ingår inte",
+    }
 
 
 def saved_plan_list() -> list[SavedPlan]:

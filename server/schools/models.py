@@ -38,9 +38,22 @@ class Site(models.Model):
 
     code = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=200)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="sites")
-    lat = models.FloatField(validators=[MinValueValidator(-90), MaxValueValidator(90)])
-    lon = models.FloatField(validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    district = models.ForeignKey(
+        District,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sites",
+        help_text="Empty when the site lies in no imported district.",
+    )
+    # No position is better than an invented one: a site without one is listed as
+    # "needs a position" and kept off the maps and the tablets until it has one.
+    lat = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    lon = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
     floor_area_m2 = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0)])
     yard_area_m2 = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0)])
     year_built = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -61,9 +74,20 @@ class Site(models.Model):
         ordering = ["name"]
         verbose_name = "skolhus"
         verbose_name_plural = "skolhus"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(lat__isnull=True, lon__isnull=True)
+                | models.Q(lat__isnull=False, lon__isnull=False),
+                name="site_position_whole",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def has_position(self) -> bool:
+        return self.lat is not None and self.lon is not None
 
 
 class SchoolUnit(models.Model):
@@ -101,6 +125,11 @@ class SchoolUnit(models.Model):
     need_synthetic = models.BooleanField(
         default=False,
         help_text="Socioeconomic need and newly arrived share are generated demo values.",
+    )
+    removed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the unit left the imported list (import_schools --remove-missing).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)

@@ -72,11 +72,14 @@ class UnitBriefOut(Schema):
 class SiteOut(Schema):
     code: str
     name: str
-    district: str = Field(description="District code.")
-    district_name: str
+    district: str | None = Field(description="District code; null when it lies in none.")
+    district_name: str | None
     city_area: str | None = Field(description="City-area code.")
-    lat: float
-    lon: float
+    lat: float | None = Field(description="WGS84; null until the site has a position.")
+    lon: float | None
+    needs_position: bool = Field(
+        description="True when the site has no position yet: it is left off the maps."
+    )
     pupils: int | None = Field(description="Pupils of all units on the site.")
     unit_count: int
     floor_area_m2: float | None
@@ -89,16 +92,20 @@ class SiteOut(Schema):
     removed: bool
 
     @staticmethod
-    def resolve_district(obj: Any) -> str:
-        return str(obj.district.code)
+    def resolve_district(obj: Any) -> str | None:
+        return obj.district.code if obj.district_id else None
 
     @staticmethod
-    def resolve_district_name(obj: Any) -> str:
-        return str(obj.district.name)
+    def resolve_district_name(obj: Any) -> str | None:
+        return obj.district.name if obj.district_id else None
 
     @staticmethod
     def resolve_city_area(obj: Any) -> str | None:
-        return obj.district.parent.code if obj.district.parent_id else None
+        return obj.district.parent.code if obj.district_id and obj.district.parent_id else None
+
+    @staticmethod
+    def resolve_needs_position(obj: Any) -> bool:
+        return obj.lat is None or obj.lon is None
 
     @staticmethod
     def resolve_removed(obj: Any) -> bool:
@@ -110,7 +117,7 @@ class SiteDetailOut(SiteOut):
 
     @staticmethod
     def resolve_units(obj: Any) -> list[Any]:
-        return list(obj.units.all())
+        return [u for u in obj.units.all() if u.removed_at is None]
 
 
 class SitePage(PageMeta):
@@ -131,7 +138,7 @@ class UnitOut(UnitBriefOut):
     year_to: int
     site: str = Field(description="Site code.")
     site_name: str
-    district: str
+    district: str | None
 
     @staticmethod
     def resolve_site(obj: Any) -> str:
@@ -142,8 +149,8 @@ class UnitOut(UnitBriefOut):
         return str(obj.site.name)
 
     @staticmethod
-    def resolve_district(obj: Any) -> str:
-        return str(obj.site.district.code)
+    def resolve_district(obj: Any) -> str | None:
+        return obj.site.district.code if obj.site.district_id else None
 
 
 class UnitPage(PageMeta):

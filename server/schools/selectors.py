@@ -69,8 +69,9 @@ def site_list(
     q: str | None = None,
     include_removed: bool = False,
 ) -> QuerySet[Site]:
+    active = Q(units__removed_at__isnull=True)
     qs = Site.objects.select_related("district__parent").annotate(
-        pupils=Sum("units__pupils"), unit_count=Count("units")
+        pupils=Sum("units__pupils", filter=active), unit_count=Count("units", filter=active)
     )
     if not include_removed:
         qs = qs.filter(removed_at__isnull=True)
@@ -97,7 +98,7 @@ def unit_list(
     school_form: str | None = None,
     q: str | None = None,
 ) -> QuerySet[SchoolUnit]:
-    qs = SchoolUnit.objects.select_related("site__district__parent")
+    qs = SchoolUnit.objects.select_related("site__district__parent").filter(removed_at__isnull=True)
     if site:
         if not Site.objects.filter(code=site).exists():
             raise InvalidInput(

@@ -28,6 +28,7 @@ def test_it_passes_the_deploy_check_in_production_mode(tmp_path: Path) -> None:
         SKOLMILJO_MODE="production",
         SKOLMILJO_SECRET_KEY="Zq3-xL9v_Tp2W8rB5nY1mC4hJ6dF0sGaKeUiOoPlQzXcVbNmRtYu7I",
         SKOLMILJO_ALLOWED_HOSTS="skolmiljo.example.org",
+        SKOLMILJO_MUNICIPALITY_NAME="Lerums kommun",
         SKOLMILJO_VAR_DIR=str(tmp_path),
     )
 
@@ -44,6 +45,18 @@ def test_it_refuses_to_start_in_production_without_a_secret_key(tmp_path: Path) 
 
     assert result.returncode != 0
     assert "SKOLMILJO_SECRET_KEY is not set" in result.stderr
+
+
+def test_it_refuses_to_start_in_production_without_the_municipality_name(tmp_path: Path) -> None:
+    result = run(
+        [sys.executable, "manage.py", "check"],
+        SKOLMILJO_MODE="production",
+        SKOLMILJO_SECRET_KEY="Zq3-xL9v_Tp2W8rB5nY1mC4hJ6dF0sGaKeUiOoPlQzXcVbNmRtYu7I",
+        SKOLMILJO_VAR_DIR=str(tmp_path),
+    )
+
+    assert result.returncode != 0
+    assert "SKOLMILJO_MUNICIPALITY_NAME is not set" in result.stderr
 
 
 def test_it_rejects_an_unknown_mode(tmp_path: Path) -> None:

@@ -98,7 +98,13 @@ EXPECTED: dict[str, dict[str, str]] = {
     # The audit trail and lock-out records are written by the server only, never by hand.
     "GET /admin/auditlog/logentry/add/": NOBODY,
     "GET /admin/auditlog/logentry/<path:object_id>/delete/": NOBODY,
+    # The municipality's settings are one row, never deleted (its add form 403s once the
+    # row exists; the small city has none, so administrators get the seeded form).
+    "GET /admin/core/municipalitysettings/<path:object_id>/delete/": NOBODY,
     "GET /admin/axes/accessattempt/add/": NOBODY,
+    # Price lists come only from import_prices and are never edited: saved plans name them.
+    "GET /admin/prices/pricelist/add/": NOBODY,
+    "GET /admin/prices/pricelist/<path:object_id>/delete/": NOBODY,
     "GET /admin/axes/accessfailurelog/add/": NOBODY,
     "GET /admin/axes/accesslog/add/": NOBODY,
     # Photos come from tablets; a row is the tombstone that keeps a hidden photo hidden.

@@ -132,11 +132,18 @@ def test_it_has_the_form_texts_the_survey_pages_need() -> None:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_it_fills_the_group_threshold_into_the_privacy_notice(lang: str) -> None:
-    notice = ui_text("privacy_notice", lang, min_respondents=7)
+def test_it_fills_the_group_threshold_and_municipality_into_the_privacy_notice(lang: str) -> None:
+    notice = ui_text("privacy_notice", lang, min_respondents=7, municipality="Lerums kommun")
     assert "7" in notice
     assert "IP" in notice
+    assert "Lerums kommun" in notice
     assert "{" not in notice
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_it_names_the_municipality_in_the_thanks(lang: str) -> None:
+    thanks = ui_text("thank_you_text", lang, municipality="Lerums kommun")
+    assert "Lerums kommun" in thanks and "{" not in thanks
 
 
 @pytest.mark.parametrize("key", KEYS)

@@ -12,6 +12,7 @@ from django.test.utils import override_settings
 
 from server.campaigns.models import Answer, RespondentCode, Response
 from server.campaigns.ratelimit import Rate, parse_rate
+from server.core.municipality import current_municipality
 from surveys.questionnaire import load_questionnaire, ui_text
 from tests.server.campaigns.campaign_factories import make_campaign
 
@@ -35,7 +36,10 @@ def test_it_opens_with_the_privacy_notice_in_the_browsers_language() -> None:
     assert response.status_code == 200
     assert 'lang="ar" dir="rtl"' in html
     assert ui_text("privacy_title", "ar") in html
-    assert ui_text("privacy_notice", "ar", min_respondents=5) in html
+    notice = ui_text(
+        "privacy_notice", "ar", min_respondents=5, municipality=current_municipality().name
+    )
+    assert notice in html
 
 
 def test_it_defaults_to_swedish_and_shows_parts_with_progress() -> None:

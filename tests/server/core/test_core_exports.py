@@ -32,12 +32,16 @@ def test_it_writes_plain_comma_csv() -> None:
 
 
 def test_it_writes_a_workbook_with_assumptions_first() -> None:
-    data = to_xlsx({"Rangordning": FRAME}, {"Prisår": 2026, "Syntetiska data": "ja"})
+    data = to_xlsx(
+        {"Rangordning": FRAME},
+        {"Prisår": 2026, "Syntetiska data": "ja"},
+        municipality="Lerums kommun",
+    )
 
     book = load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["Antaganden", "Rangordning"]
     assumptions = {r[0]: r[1] for r in book["Antaganden"].iter_rows(min_row=2, values_only=True)}
-    assert assumptions == {"Prisår": 2026, "Syntetiska data": "ja"}
+    assert assumptions == {"Kommun": "Lerums kommun", "Prisår": 2026, "Syntetiska data": "ja"}
     values = list(book["Rangordning"].iter_rows(values_only=True))
     assert values == [
         ("skola", "prioritet", "act_now"),

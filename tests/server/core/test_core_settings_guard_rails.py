@@ -34,7 +34,11 @@ def test_it_refuses_a_policy_of_zero(load_settings: Callable[..., Any], variable
 def test_it_logs_json_lines_in_production_and_text_in_the_demo(
     load_settings: Callable[..., Any],
 ) -> None:
-    production = load_settings(SKOLMILJO_MODE="production", SKOLMILJO_SECRET_KEY="k" * 50)
+    production = load_settings(
+        SKOLMILJO_MODE="production",
+        SKOLMILJO_SECRET_KEY="k" * 50,
+        SKOLMILJO_MUNICIPALITY_NAME="Lerums kommun",
+    )
     demo = load_settings(SKOLMILJO_MODE="demo")
     chosen = load_settings(SKOLMILJO_LOG_FORMAT="json")
 

@@ -36,14 +36,24 @@ def counts() -> dict[str, int]:
     }
 
 
+def updated_at() -> dict[str, object]:
+    return {
+        **{f"site {c}": t for c, t in Site.objects.values_list("code", "updated_at")},
+        **{f"unit {c}": t for c, t in SchoolUnit.objects.values_list("code", "updated_at")},
+    }
+
+
 def test_it_loads_the_city_idempotently_and_flags_everything_synthetic() -> None:
     out = StringIO()
     call_command("load_demo", stdout=out)
     first = counts()
     first_hashes = dict(Inspection.objects.values_list("uuid", "content_hash"))
+    stamps = updated_at()
     call_command("load_demo", stdout=StringIO())
 
     assert counts() == first
+    # Not even updated_at moves: the tablets' next reference pull stays empty.
+    assert updated_at() == stamps
     assert dict(Inspection.objects.values_list("uuid", "content_hash")) == first_hashes
     assert (first["District"], first["Site"], first["SchoolUnit"]) == (40, 138, 172)
     assert 200 <= first["Inspection"] <= 600
