@@ -40,7 +40,7 @@ from server.campaigns.models import ImportedReference, ImportedResult
 from server.campaigns.selectors import threshold
 from server.core.municipality import current_municipality
 from server.schools.models import SchoolUnit
-from surveys.areas import AreaMapping, Target, area_key, load_area_mapping
+from surveys.areas import AreaMapping, AreaMappingError, Target, area_key, load_area_mapping
 
 FIELDS: Final = (
     "unit_code", "unit_name", "year", "round", "grade", "group", "area", "index",
@@ -563,8 +563,6 @@ def survey_results_import(
     MalformedFile only when nothing can be imported (no header; `year` not in the file; an
     unusable mapping file). See the module docstring and README for each kind of row.
     """
-    from surveys.areas import AreaMappingError
-
     configured = getattr(settings, "SURVEY_AREA_MAPPING", None)
     try:
         mapping = load_area_mapping(mapping_path or (Path(configured) if configured else None))
