@@ -15,6 +15,8 @@ from server.campaigns.importing import _year
 from server.campaigns.models import ImportedReference, ImportedResult
 from server.campaigns.selectors import scored_results
 from server.planning.loading import load_experience
+from surveys.scoring import conservative_sd, scale_sd_bound
+from tests.server.campaigns.campaign_factories import add_responses, make_campaign
 from tests.server.factories import make_unit
 
 pytestmark = pytest.mark.django_db
@@ -249,3 +251,51 @@ def test_the_mapping_setting_is_used_and_a_broken_mapping_refuses_the_file(
 
     assert "broken.toml: indices: Value error, unknown index ['playground']" in err.getvalue()
     assert ImportedResult.objects.count() == 0
+
+
+def _safety_of(unit: Any) -> Any:
+    scored = scored_results()
+    return scored[(scored["unit"] == unit.id) & (scored["index"] == "safety")].iloc[0]
+
+
+def test_a_reported_spread_on_0_to_100_is_read_on_0_to_10(
+    tmp_path: Path, units: tuple[object, object]
+) -> None:
+    berg, _ = units
+    path = tmp_path / "sd100.csv"
+    path.write_text(
+        "Skolenhetskod;Respondentgrupp;Frågeområde;Index 0-100;Antal svar;Standardavvikelse\n"
+        "11111111;Elever;Trygghet;74;48;21,5\n",
+        encoding="utf-8",
+    )
+
+    run(path)
+
+    result = ImportedResult.objects.get()
+    assert (result.mean, result.sd) == (7.4, 2.15)
+    assert _safety_of(berg)["sd"] == pytest.approx(2.15)
+
+
+def test_without_a_reported_spread_our_own_campaigns_spread_stands_in_else_the_scale_bound(
+    tmp_path: Path, units: tuple[object, object]
+) -> None:
+    berg, dal = units
+    path = tmp_path / "nosd.csv"
+    path.write_text(
+        "Skolenhetskod;Respondentgrupp;Frågeområde;Index;Antal svar\n"
+        "11111111;Elever;Trygghet;7,0;40\n",
+        encoding="utf-8",
+    )
+    run(path)
+    assert _safety_of(berg)["sd"] == pytest.approx(scale_sd_bound(7.0))  # nothing of ours yet
+
+    # A closed campaign of ours at another unit: 15 answer "fully" less one step, 15 one
+    # step more than "not at all" (scores 20/3 and 10/3): a within-unit variance of
+    # 30 * (5/3)^2 / 29 on 29 degrees of freedom.
+    campaign = make_campaign(unit=dal, open_now=False)
+    add_responses(campaign, [2], 15)
+    add_responses(campaign, [1], 15)
+
+    expected = conservative_sd(30 * (5 / 3) ** 2 / 29, 29)
+    assert 30 * (5 / 3) ** 2 / 29 < expected**2 < scale_sd_bound(7.0) ** 2
+    assert _safety_of(berg)["sd"] == pytest.approx(expected)
