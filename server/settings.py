@@ -350,6 +350,10 @@ SURVEY_SUBMIT_RATE = os.environ.get("SKOLMILJO_SURVEY_SUBMIT_RATE", "auto")
 # admin, never lower it below this. At least 2: an interval needs two respondents, and 1
 # would show one person's answers.
 SURVEY_SUPPRESSION_THRESHOLD = env_bounded_int("SKOLMILJO_SURVEY_THRESHOLD", 5, 2, 1000)
+# Which question areas of official survey results feed which index (import_survey_results).
+SURVEY_AREA_MAPPING = Path(
+    os.environ.get("SKOLMILJO_SURVEY_AREA_MAPPING") or BASE_DIR / "surveys" / "area_mapping.toml"
+)
 # The municipality this installation serves (one per installation); an administrator
 # edits these in the admin afterwards (server/core/municipality.py).
 # The demo's defaults are Gothenburg's; a production install names its own municipality
@@ -363,9 +367,7 @@ if not MUNICIPALITY_NAME:
         'installation serves, e.g. "Lerums kommun" (an administrator can change it later).'
     )
 # "lat,lon" in WGS84; empty: maps fit the schools' extent.
-_center = os.environ.get(
-    "SKOLMILJO_MAP_CENTER", "57.7089,11.9746" if LOCAL_MODE else ""
-).strip()
+_center = os.environ.get("SKOLMILJO_MAP_CENTER", "57.7089,11.9746" if LOCAL_MODE else "").strip()
 _CENTER_FORMAT = 'SKOLMILJO_MAP_CENTER is "lat,lon" in WGS84, e.g. 57.7089,11.9746, or empty.'
 try:
     MUNICIPALITY_CENTER = tuple(float(v) for v in _center.split(",")) if _center else None

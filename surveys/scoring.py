@@ -311,3 +311,55 @@ def city_distribution(scored: pd.DataFrame) -> pd.DataFrame:
     out = out.astype({column: float for column in ("mean", "q1", "median", "q3")})
     out["units"] = out["units"].fillna(0).astype("int64")
     return out.reset_index()[list(DISTRIBUTION_COLUMNS)]
+
+
+# --- published results (Skolenkäten, regional surveys) ------------------------------
+
+PUBLISHED_ROUNDING: Final = 0.05
+"""Half the step a published index is rounded to (one decimal: 7,4)."""
+
+OWN_SPREAD_MIN_DF: Final = 20
+"""Degrees of freedom our own campaigns need before their spread stands in for a source's."""
+
+
+def scale_sd_bound(mean: float, *, rounding: float = PUBLISHED_ROUNDING) -> float:
+    """The largest spread any respondents on 0-10 can have with this published mean.
+
+    Bhatia-Davis: a variable on [0, 10] with mean m has variance at most m * (10 - m); the
+    published mean is rounded, so the bound is taken at the true mean within `rounding` of
+    it that is nearest 5 (never 0: a published 10,0 may be 9,96). Holds for any answers.
+    """
+    m = min(max(float(mean), 0.0), SCORE_MAX)
+    nearest_half = min(max(SCORE_MAX / 2, m - rounding), m + rounding)
+    nearest_half = min(max(nearest_half, 0.0), SCORE_MAX)
+    return float(np.sqrt(nearest_half * (SCORE_MAX - nearest_half)))
+
+
+def conservative_sd(pooled_variance: float, df: float, *, confidence: float = 0.95) -> float:
+    """An upper `confidence` bound on a spread estimated as `pooled_variance` from `df`
+    degrees of freedom (chi-square): what our own campaigns' answers let us assume for a
+    published result that reports none, erring wide."""
+    if df <= 0 or not np.isfinite(pooled_variance):
+        return float("nan")
+    return float(np.sqrt(pooled_variance * df / stats.chi2.ppf(1 - confidence, df)))
+
+
+def published_aggregate(mean: float, respondents: int, sd: float) -> tuple[float, float]:
+    """(score_sum, score_sumsq) of `respondents` answers with this mean and spread: a
+    published result as the aggregate row `score_indices` scores, so its interval and
+    shrinkage are those of a campaign of ours with the same mean, spread and size.
+
+    The spread is capped at what 0-10 allows for the mean, so the sums are ones real
+    answers can have (`score_indices` checks that).
+    """
+    n = int(respondents)
+    if n <= 0:
+        return 0.0, 0.0
+    m = min(max(float(mean), 0.0), SCORE_MAX)
+    if n == 1:
+        return m, m * m
+    # Sample variance s^2 = (sumsq - n m^2) / (n - 1); its largest possible value on
+    # [0, 10] is n m (10 - m) / (n - 1).
+    cap = n * m * (SCORE_MAX - m) / (n - 1)
+    variance = min(max(float(sd), 0.0) ** 2, cap)
+    return n * m, n * m * m + (n - 1) * variance

@@ -12,7 +12,13 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from server.campaigns.models import FIXED_ONCE_OPEN, Campaign, ImportedResult, campaign_opened
+from server.campaigns.models import (
+    FIXED_ONCE_OPEN,
+    Campaign,
+    ImportedReference,
+    ImportedResult,
+    campaign_opened,
+)
 
 
 @admin.register(Campaign)
@@ -49,7 +55,20 @@ class CampaignAdmin(admin.ModelAdmin):
 
 @admin.register(ImportedResult)
 class ImportedResultAdmin(admin.ModelAdmin):
-    list_display = ["unit", "respondent_group", "index", "mean", "respondents", "source"]
-    list_filter = ["respondent_group", "index", "source"]
-    search_fields = ["unit__name", "unit__code"]
+    list_display = [
+        "unit", "respondent_group", "index", "context", "year", "round", "grades", "mean",
+        "respondents", "sd", "current", "publisher", "source",
+    ]  # fmt: skip
+    list_filter = ["current", "context", "year", "respondent_group", "index", "publisher"]
+    search_fields = ["unit__name", "unit__code", "area"]
     raw_id_fields = ["unit"]
+
+
+@admin.register(ImportedReference)
+class ImportedReferenceAdmin(admin.ModelAdmin):
+    list_display = [
+        "name", "level", "respondent_group", "index", "year", "round", "grades", "mean",
+        "respondents", "current", "publisher", "source",
+    ]  # fmt: skip
+    list_filter = ["current", "level", "year", "respondent_group", "index"]
+    search_fields = ["name", "area"]

@@ -1,11 +1,23 @@
-"""Import of official survey results (Skolenkäten, regional surveys) from CSV or XLSX.
+"""Import of official survey results (Skolenkäten, regional surveys) from CSV or XLSX, as
+published: a municipality's long-format results file, taken unedited.
 
-Long format: one row per school, respondent group and area, with the index 0-10 and the
-number of answers. Headers are found among the first rows from common Swedish and
-English names, or named explicitly (`columns`). Rows map to school units by code, else
-by name. A malformed file is refused whole, every problem with its line; rows that are
-fine but name no known school, or an area that is not one of our indices, are reported
-and left out. The rows feed the experience pillar through `ImportedResult`.
+One row per school unit (or aggregate), year and round, grade level, respondent group and
+question area, with the index 0-10 (or 0-100), the number of answers and maybe a spread
+and a source. Headers are found among the first rows from common Swedish and English
+names, or named explicitly (`columns`). What happens to each kind of row:
+
+- unit rows of pupils or guardians whose area the mapping (`surveys.areas`) knows are
+  stored per unit, group, index, year and round; the grade levels of one unit are pooled,
+  weighted by their answers. Rows matched to no school unit are counted and left out.
+- aggregate rows (no unit code; "Kommun", "Riket", "Region ...") are stored as references.
+- rows of teachers or other staff, and areas the mapping does not know, are counted and
+  left out; a row the source suppressed is stored without a value (never shown).
+- a broken row (an index that is no number, a year that is none) is reported with its
+  line, column and reason and left out; the rest go in.
+
+The file is refused whole only when there is nothing to import: no header, or a `year`
+the file does not have. Every year is stored; the newest (or the chosen `year`) is the
+one in use, older ones are history.
 """
 
 from __future__ import annotations
@@ -14,53 +26,66 @@ import csv
 import io
 import math
 import re
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
+from django.conf import settings
 from django.db import transaction
 
-from server.campaigns.models import ImportedResult
+from server.campaigns.models import ImportedReference, ImportedResult
+from server.campaigns.selectors import threshold
+from server.core.municipality import current_municipality
 from server.schools.models import SchoolUnit
-from surveys.questionnaire import INDEX_CODES, load_common
+from surveys.areas import AreaMapping, AreaMappingError, Target, area_key, load_area_mapping
 
-FIELDS = ("unit_code", "unit_name", "group", "area", "index", "respondents")
-REQUIRED = ("group", "area", "index")
+FIELDS: Final = (
+    "unit_code", "unit_name", "year", "round", "grade", "group", "area", "index",
+    "index_100", "respondents", "sd", "publisher",
+)  # fmt: skip
 HEADER_ALIASES: Mapping[str, tuple[str, ...]] = {
     "unit_code": ("skolenhetskod", "skolenhet kod", "skolkod", "enhetskod", "school code",
                   "school unit code", "unit code", "code", "kod"),
-    "unit_name": ("skolnamn", "skolenhet", "skola", "skolenhetsnamn", "school name", "school",
-                  "unit name", "school unit", "namn", "name"),
+    "unit_name": ("skolenhet", "skolnamn", "skola", "skolenhetsnamn", "school name", "school",
+                  "unit name", "school unit", "namn", "name", "enhet"),
+    "year": ("läsår", "år", "läsår år", "år läsår", "undersökningsår", "mätår", "year",
+             "school year", "survey year"),
+    "round": ("omgång", "termin", "enkätomgång", "round", "term", "season"),
+    "grade": ("årskurs", "åk", "årskurser", "skolår", "grade", "grade level", "year group"),
     "group": ("respondentgrupp", "svarsgrupp", "grupp", "respondent group", "group",
               "respondents group", "målgrupp", "target group"),
     "area": ("frågeområde", "område", "indexområde", "area", "question area", "topic",
              "domain", "dimension"),
-    "index": ("index", "indexvärde", "värde", "medelvärde", "index value", "value", "score",
-              "mean"),
+    "index": ("index", "index 0 10", "indexvärde", "indexvärde 0 10", "värde", "medelvärde",
+              "index value", "value", "score", "mean"),
+    "index_100": ("index 0 100", "indexvärde 0 100", "index 100", "index value 0 100",
+                  "score 0 100"),
     "respondents": ("antal svar", "antal svarande", "svarande", "svar", "number of answers",
                     "answers", "respondents", "number of respondents", "n"),
+    "sd": ("standardavvikelse", "std", "sd", "std avvikelse", "spridning",
+           "standard deviation", "std dev", "stdev"),
+    "publisher": ("källa", "undersökning", "enkät", "source", "survey"),
 }  # fmt: skip
-AREA_ALIASES: Mapping[str, tuple[str, ...]] = {
-    "indoor_climate": ("inomhusklimat", "inomhusmiljö", "innemiljö", "indoor climate",
-                       "indoor environment", "luft", "ljudmiljö"),
-    "toilets": ("toaletter", "toalett", "toilets", "toilet"),
-    "cleanliness": ("renlighet", "städning", "städ", "cleanliness", "cleaning"),
-    "schoolyard": ("skolgård", "skolgården", "utemiljö", "schoolyard", "school yard",
-                   "outdoor environment"),
-    "safety": ("trygghet", "säkerhet", "trygghet och säkerhet", "safety", "security"),
-    "learning_premises": ("lokaler", "lokaler för lärande", "lärmiljö", "lärmiljöer",
-                          "spaces for learning", "learning premises", "premises",
-                          "learning environment"),
+SUPPRESSED: Final = {
+    "", "*", "**", "***", "-", "–", "—", "..", "...", ".", "x", "för få svar", "too few",
+    "too few answers", "n/a", "na", "s", "<5", "ej redovisat", "ej redovisad", "redovisas ej",
+    "uppgift saknas", "saknas", "ej tillgänglig", "not reported", "suppressed",
 }  # fmt: skip
-SUPPRESSED = {"", "*", "**", "-", "–", "—", "..", ".", "x", "för få svar", "too few",
-              "too few answers", "n/a", "na", "s", "<5"}  # fmt: skip
-_HEADER_SCAN = 15
+_HEADER_SCAN: Final = 15
+_ROUND_ORDER: Final = {"": 0, "vt": 1, "ht": 2}
+SKIP_REASONS: Final = {
+    "teachers": "teachers or other staff: not a group Skolmiljö surveys",
+    "unknown_area": "question area not in the area mapping",
+    "unknown_unit": "no school unit with that code or name",
+}
 
 
 def _norm(text: Any) -> str:
-    value = "" if text is None else str(text)
-    value = re.sub(r"[_\-/:()]+", " ", value.strip().lower())
+    value = "" if text is None else str(text).replace("\ufeff", "")
+    value = re.sub(r"[_\-–/:()]+", " ", value.strip().lower())
     return re.sub(r"\s+", " ", value).strip()
 
 
@@ -68,13 +93,15 @@ def _norm(text: Any) -> str:
 class Problem:
     line: int
     reason: str
+    column: str = ""
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.reason}"
+        where = f"line {self.line}" + (f", column {self.column!r}" if self.column else "")
+        return f"{where}: {self.reason}"
 
 
 class MalformedFile(ValueError):
-    """The file cannot be imported; `problems` says where and why."""
+    """The file cannot be imported at all; `problems` says where and why."""
 
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("; ".join(str(p) for p in problems))
@@ -83,20 +110,54 @@ class MalformedFile(ValueError):
 
 @dataclass
 class Row:
+    """One usable line of the file, read and checked."""
+
     line: int
     unit_code: str
     unit_name: str
+    year: int
+    round: str
+    grade: str
     group: str
-    index: str
+    area: str
+    target: Target
     mean: float | None
     respondents: int | None
+    sd: float | None
+    publisher: str
+
+
+@dataclass
+class Reference:
+    level: str
+    name: str
 
 
 @dataclass
 class ImportReport:
+    rows_read: int = 0
+    years: list[int] = field(default_factory=list)
+    year: int | None = None
+    year_chosen: bool = False
     imported: int = 0
-    unmatched: list[Row] = field(default_factory=list)
-    skipped: list[Problem] = field(default_factory=list)
+    """Unit results stored (after pooling grade levels), every year."""
+    pooled: int = 0
+    """Of these, results pooled from more than one grade level."""
+    pooled_rows: int = 0
+    """Lines that went into a pooled result."""
+    context: int = 0
+    current: int = 0
+    suppressed: list[int] = field(default_factory=list)
+    """Lines the source suppressed (no index): stored without a value, never shown."""
+    under_threshold: int = 0
+    """Stored results in use with fewer answers than the threshold: never shown."""
+    references: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, list[Problem]] = field(default_factory=dict)
+    bad: list[Problem] = field(default_factory=list)
+    mapping: str = ""
+
+    def skip(self, reason: str, line: int, detail: str) -> None:
+        self.skipped.setdefault(reason, []).append(Problem(line, detail))
 
 
 def read_table(path: Path, *, sheet: str | None = None) -> list[list[Any]]:
@@ -118,12 +179,16 @@ def read_table(path: Path, *, sheet: str | None = None) -> list[list[Any]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
-    except csv.Error:
-        dialect = csv.excel
-        dialect.delimiter = ";" if text.count(";") > text.count(",") else ","
-    return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    lines = text.splitlines()
+    # A title line above the header has few or no delimiters: judge by the busiest line.
+    sample = max(lines[:_HEADER_SCAN], key=lambda ln: ln.count(";") + ln.count("\t"), default="")
+    if sample.count("\t") > sample.count(";"):
+        delimiter = "\t"
+    elif sample.count(";"):
+        delimiter = ";"
+    else:
+        delimiter = ","
+    return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
 def find_header(
@@ -150,36 +215,27 @@ def find_header(
                     found[name] = cells.index(alias)
                     break
         has_school = "unit_code" in found or "unit_name" in found
-        if has_school and all(name in found for name in REQUIRED):
+        has_index = "index" in found or "index_100" in found
+        if has_school and has_index and all(n in found for n in ("group", "area", "respondents")):
             return number, found
-    wanted = ", ".join(f"{n} ({HEADER_ALIASES[n][0]})" for n in ("unit_code", *REQUIRED))
+    wanted = ", ".join(
+        f"{n} ({HEADER_ALIASES[n][0]})" for n in ("unit_code", "group", "area", "index")
+    )
     raise MalformedFile(
         [
             Problem(
                 1,
-                f"no header row found in the first {_HEADER_SCAN} rows; need a school "
-                f"code or name and {wanted}, or name them with --column",
+                f"no header row found in the first {_HEADER_SCAN} rows; need a school code or "
+                f"name, {wanted} and respondents (antal svar), or name them with --column",
             )
         ]
     )
 
 
-def _area(text: str) -> str | None:
-    value = _norm(text)
-    if value in INDEX_CODES:
-        return value
-    names = {
-        code: {_norm(n) for n in index.name.values()}
-        for code, index in load_common().indices.items()
-    }
-    for code in INDEX_CODES:
-        if value in AREA_ALIASES.get(code, ()) or value in names.get(code, set()):
-            return code
-    return None
-
-
 def _group(text: str) -> str | None:
     value = _norm(text)
+    if any(w in value for w in ("lärare", "personal", "pedagog", "teacher", "staff", "rektor")):
+        return "teachers"
     if any(w in value for w in ("vårdnad", "förälder", "föräldrar", "parent", "guardian")):
         return "parents"
     if any(w in value for w in ("elev", "pupil", "student", "barn")):
@@ -194,94 +250,302 @@ def _number(cell: Any) -> float | None | str:
     if isinstance(cell, int | float) and not isinstance(cell, bool):
         return float(cell) if math.isfinite(cell) else str(cell)
     text = str(cell).strip()
-    if _norm(text) in SUPPRESSED:
+    if _norm(text) in SUPPRESSED or text in SUPPRESSED:
         return None
     try:
-        return float(text.replace("\u00a0", "").replace(" ", "").replace(",", "."))
+        value = float(text.replace("\u00a0", "").replace(" ", "").replace(",", "."))
     except ValueError:
         return text
+    return value if math.isfinite(value) else text
+
+
+def _text(cell: Any) -> str:
+    return "" if cell is None else re.sub(r"\s+", " ", str(cell)).strip()
+
+
+_YEARS = re.compile(r"(?<!\d)(\d{4})(?:\s*[/\-–]\s*(\d{2}|\d{4}))?(?!\d)")
+
+
+def _round(text: str) -> str | None:
+    value = _norm(text)
+    if not value:
+        return ""
+    if value.startswith(("vt", "vår", "spring")):
+        return "vt"
+    if value.startswith(("ht", "höst", "autumn", "fall")):
+        return "ht"
+    return None
+
+
+def _year(cell: Any, round_: str) -> int | None:
+    """The calendar year a row's survey was made: "2025" is 2025; a school year "2024/25"
+    is 2024 in an autumn round and 2025 otherwise (Skolenkäten runs in the spring)."""
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        return int(cell) if cell == int(cell) and 1990 <= cell <= 2200 else None
+    match = _YEARS.search(_text(cell))
+    if match is None:
+        return None
+    start = int(match.group(1))
+    school_year = match.group(2) is not None
+    year = start + 1 if school_year and round_ != "ht" else start
+    return year if 1990 <= year <= 2200 else None
+
+
+def _grade(text: str) -> str:
+    """A grade level as a short label: "åk 8–9" -> "8-9", "Årskurs 5" -> "5"."""
+    value = re.sub(r"(?i)\b(årskurs|åk|grade|skolår)\b\.?", " ", text)
+    value = re.sub(r"\s*[–—-]\s*", "-", value)
+    return re.sub(r"\s+", " ", value).strip(" ,;")
+
+
+def _grade_in_group(text: str) -> str:
+    match = re.search(r"(?i)\b(?:åk|årskurs|grade)\s*([0-9Ff][0-9\s,–—\-]*)", text)
+    return _grade(match.group(1)) if match else ""
+
+
+def _reference_level(name: str, municipality: str) -> str | None:
+    key = _norm(name)
+    if not key:
+        return None
+    if key.startswith(("riket", "hela riket", "sverige", "nation", "country", "sweden")):
+        return "national"
+    if "region" in key or key.endswith(" län") or key == "län":
+        return "region"
+    town = _norm(municipality)
+    if (
+        "kommun" in key
+        or "municipality" in key
+        or re.search(r"\bstad\b", key)
+        or key in {"totalt", "total", "samtliga", "samtliga skolor", "alla skolor", "alla"}
+        or (town and (key == town or key.startswith(town + " ")))
+    ):
+        return "municipality"
+    return None
+
+
+@dataclass
+class _Parsed:
+    rows: list[Row] = field(default_factory=list)
+    references: list[tuple[Reference, Row]] = field(default_factory=list)
 
 
 def parse_rows(
-    table: list[list[Any]], columns: Mapping[str, str] | None = None
-) -> tuple[list[Row], list[Problem]]:
-    """Rows with a known area, and the rows skipped for an area that is not ours.
-
-    MalformedFile lists every row that is broken: no group, an index that is not a number
-    in 0-10, an answer count that is not a whole number >= 0, or a repeated row.
-    """
+    table: list[list[Any]],
+    report: ImportReport,
+    *,
+    mapping: AreaMapping,
+    columns: Mapping[str, str] | None = None,
+    default_year: int,
+    unit_codes: Iterable[str] = (),
+    unit_names: Iterable[str] = (),
+    municipality: str = "",
+) -> _Parsed:
+    """The usable rows of `table`; the rest go into `report` (skipped per reason, or bad
+    with line, column and reason). A row whose code or (without a code) lower-case name is
+    among `unit_codes` / `unit_names` is a unit's, never an aggregate."""
     header_at, where = find_header(table, columns)
-    rows: list[Row] = []
-    skipped: list[Problem] = []
-    problems: list[Problem] = []
-    seen: dict[tuple[str, str, str, str], int] = {}
+    header = table[header_at]
+    parsed = _Parsed()
+    codes, names = set(unit_codes), set(unit_names)
 
     def cell(row: list[Any], name: str) -> Any:
         position = where.get(name)
         return row[position] if position is not None and position < len(row) else None
 
-    for offset, row in enumerate(table[header_at + 1 :], start=header_at + 2):
+    def column(name: str) -> str:
+        position = where.get(name)
+        return _text(header[position]) if position is not None else name
+
+    scale_100_sd = False
+    if "sd" in where:  # a spread above 6 cannot be on 0-10: the column is on 0-100
+        values = [_number(r[where["sd"]]) for r in table[header_at + 1 :] if len(r) > where["sd"]]
+        scale_100_sd = any(isinstance(v, float) and v > 6 for v in values)
+
+    for line, row in enumerate(table[header_at + 1 :], start=header_at + 2):
         if not any(_norm(c) for c in row):
             continue
-        code = "" if cell(row, "unit_code") is None else str(cell(row, "unit_code")).strip()
+        report.rows_read += 1
+
+        def bad(name: str, reason: str, *, line: int = line) -> None:
+            report.bad.append(Problem(line, reason, column(name)))
+
+        code = _text(cell(row, "unit_code"))
         if code.endswith(".0") and code[:-2].isdigit():  # Excel made the code a number
             code = code[:-2]
-        name = "" if cell(row, "unit_name") is None else str(cell(row, "unit_name")).strip()
-        if not code and not name:
-            problems.append(Problem(offset, "no school code or name"))
-            continue
-        group = _group(str(cell(row, "group") or ""))
+        name = _text(cell(row, "unit_name"))
+        group_text = _text(cell(row, "group"))
+        group = _group(group_text)
         if group is None:
-            problems.append(
-                Problem(
-                    offset,
-                    f"respondent group {cell(row, 'group')!r} is neither pupils "
-                    "(elever) nor parents (vårdnadshavare)",
-                )  # fmt: skip
-            )
+            bad("group", f"{group_text!r} is neither pupils (elever), guardians "
+                "(vårdnadshavare) nor teachers (lärare)")  # fmt: skip
             continue
-        area = _area(str(cell(row, "area") or ""))
-        if area is None:
-            skipped.append(Problem(offset, f"area {cell(row, 'area')!r} is not a school-"
-                                   "environment index; left out"))  # fmt: skip
+        if group == "teachers":
+            report.skip("teachers", line, group_text)
+            continue
+        round_ = _round(_text(cell(row, "round")))
+        if round_ is None:
+            bad("round", f"{_text(cell(row, 'round'))!r} is no survey round (vt or ht)")
+            continue
+        year_cell = cell(row, "year")
+        if not round_ and "year" in where:  # "VT 2025" in the year column
+            round_ = _round(re.sub(r"[\d/\-–\s]+", "", _text(year_cell))) or ""
+        if "year" in where:
+            year = _year(year_cell, round_)
+            if year is None:
+                bad("year", f"{_text(year_cell)!r} is no year (e.g. 2025 or 2024/25)")
+                continue
+        else:
+            year = default_year
+        area_text = _text(cell(row, "area"))
+        target = mapping.target(area_text)
+        if target is None:
+            report.skip("unknown_area", line, area_text or "(empty)")
             continue
         mean = _number(cell(row, "index"))
         if isinstance(mean, str):
-            problems.append(Problem(offset, f"index {mean!r} is not a number"))
+            bad("index", f"{mean!r} is not a number")
             continue
         if mean is not None and not 0 <= mean <= 10:
-            problems.append(Problem(offset, f"index {mean:g} is outside 0-10"))
+            bad("index", f"{mean:g} is outside 0-10 (a 0-100 value? name its column with "
+                "--column index_100=HEADER)")  # fmt: skip
             continue
+        if mean is None and "index_100" in where:
+            hundred = _number(cell(row, "index_100"))
+            if isinstance(hundred, str):
+                bad("index_100", f"{hundred!r} is not a number")
+                continue
+            if hundred is not None and not 0 <= hundred <= 100:
+                bad("index_100", f"{hundred:g} is outside 0-100")
+                continue
+            mean = None if hundred is None else hundred / 10
         count = _number(cell(row, "respondents"))
-        if isinstance(count, str) or (count is not None and (count < 0 or count != int(count))):
-            problems.append(
-                Problem(
-                    offset,
-                    f"number of answers {cell(row, 'respondents')!r} is not a whole number >= 0",
-                )  # fmt: skip
-            )
+        if isinstance(count, str) or (
+            count is not None and (count < 0 or count != int(count) or count > 10_000_000)
+        ):
+            bad("respondents", f"{_text(cell(row, 'respondents'))!r} is not a whole number >= 0")
             continue
-        key = (code, name.lower(), group, area)
-        if key in seen:
-            problems.append(
-                Problem(offset, f"repeats line {seen[key]} (same school, group and area)")
-            )
+        sd = _number(cell(row, "sd"))
+        if isinstance(sd, str) or (sd is not None and sd < 0):
+            bad("sd", f"{_text(cell(row, 'sd'))!r} is not a spread (a number >= 0)")
             continue
-        seen[key] = offset
-        rows.append(
-            Row(
-                line=offset,
-                unit_code=code,
-                unit_name=name,
-                group=group,
-                index=area,
-                mean=mean,
-                respondents=None if count is None else int(count),
-            )
+        if sd is not None and scale_100_sd:
+            sd = sd / 10
+        if sd is not None and sd > 6:
+            bad("sd", f"{sd:g} is larger than any spread on 0-10")
+            continue
+        grade = _grade(_text(cell(row, "grade"))) or _grade_in_group(group_text)
+        parsed_row = Row(
+            line=line,
+            unit_code=code,
+            unit_name=name,
+            year=year,
+            round=round_,
+            grade=grade,
+            group=group,
+            area=area_text,
+            target=target,
+            mean=mean,
+            respondents=None if count is None else int(count),
+            sd=sd,
+            publisher=_text(cell(row, "publisher"))[:200],
         )
-    if problems:
-        raise MalformedFile(problems)
-    return rows, skipped
+        level = None
+        known = code in codes or name.lower() in names
+        # An aggregate has no unit code, or another kind of code (a 4-digit municipality
+        # code, "Riket"); a school unit code is 8 digits.
+        if not known and not (code.isdigit() and len(code) >= 8):
+            level = _reference_level(name, municipality) or _reference_level(code, municipality)
+        if level is not None:
+            parsed.references.append((Reference(level, (name or code)[:200]), parsed_row))
+        elif not code and not name:
+            bad("unit_code", "no school code or name")
+        else:
+            parsed.rows.append(parsed_row)
+    return parsed
+
+
+@dataclass
+class Pooled:
+    """One stored result: the rows of one unit (or reference), group, index, year and
+    round, pooled over grade levels."""
+
+    lines: list[int]
+    year: int
+    round: str
+    group: str
+    target: Target
+    area: str
+    grades: str
+    mean: float | None
+    respondents: int | None
+    sd: float | None
+    publisher: str
+
+
+def pool(rows: list[Row], report: ImportReport) -> Pooled:
+    """Grade levels pooled, weighted by answers: mean = sum(n m) / sum(n); the spread is the
+    pooled one (within and between the levels) when every level reports one. A level the
+    source suppressed is left out of the pool; when every level is, so is the value."""
+    first = rows[0]
+    shown = [r for r in rows if r.mean is not None and r.respondents]
+    grades = sorted({r.grade for r in (shown or rows) if r.grade}, key=_grade_order)
+    areas = sorted({r.area for r in rows})
+    publishers = sorted({r.publisher for r in rows if r.publisher})
+    common = {
+        "lines": [r.line for r in rows],
+        "year": first.year,
+        "round": first.round,
+        "group": first.group,
+        "target": first.target,
+        "area": ", ".join(areas)[:300],
+        "grades": ", ".join(grades)[:60],
+        "publisher": ", ".join(publishers)[:200],
+    }
+    if not shown:
+        known = [r.respondents for r in rows if r.respondents is not None]
+        return Pooled(**common, mean=None, respondents=sum(known) if known else None, sd=None)
+    n = sum(r.respondents or 0 for r in shown)
+    mean = sum((r.respondents or 0) * (r.mean or 0.0) for r in shown) / n
+    sd: float | None = None
+    if all(r.sd is not None for r in shown) and n > 1:
+        within = sum(((r.respondents or 0) - 1) * (r.sd or 0.0) ** 2 for r in shown)
+        between = sum((r.respondents or 0) * ((r.mean or 0.0) - mean) ** 2 for r in shown)
+        sd = math.sqrt((within + between) / (n - 1))
+    if len(rows) > 1:
+        report.pooled += 1
+        report.pooled_rows += len(rows)
+    return Pooled(**common, mean=round(mean, 4), respondents=n, sd=sd)
+
+
+def _grade_order(label: str) -> tuple[int, str]:
+    digits = re.match(r"\d+", label)
+    return (int(digits.group()) if digits else -1, label)
+
+
+def _group_by_key(
+    items: Iterable[tuple[Any, Row]], report: ImportReport
+) -> dict[tuple[Any, ...], list[Row]]:
+    """Rows per (owner, group, index, year, round); a repeated grade level of one area is
+    a bad row, and so is a second area mapped to an index a row already gave that level."""
+    groups: dict[tuple[Any, ...], list[Row]] = defaultdict(list)
+    seen: dict[tuple[Any, ...], Row] = {}
+    for owner, row in items:
+        key = (owner, row.group, row.target.index, row.year, row.round)
+        level = (*key, row.grade)
+        earlier = seen.get(level)
+        if earlier is not None:
+            same = area_key(earlier.area) == area_key(row.area)
+            reason = (
+                f"repeats line {earlier.line} (same school, year, round, grade, group and area)"
+                if same
+                else f"area {row.area!r} gives index {row.target.index!r} like line "
+                f"{earlier.line}'s {earlier.area!r}; the mapping should send one area there"
+            )
+            report.bad.append(Problem(row.line, reason))
+            continue
+        seen[level] = row
+        groups[key].append(row)
+    return groups
 
 
 def survey_results_import(
@@ -289,35 +553,140 @@ def survey_results_import(
     *,
     columns: Mapping[str, str] | None = None,
     sheet: str | None = None,
+    year: int | None = None,
+    mapping_path: Path | None = None,
     dry_run: bool = False,
+    today: date | None = None,
 ) -> ImportReport:
-    """Read, check and store a results file; nothing is stored if any row is malformed."""
-    rows, skipped = parse_rows(read_table(path, sheet=sheet), columns)
+    """Read a results file as published, store what it holds, and report every row's fate.
+
+    MalformedFile only when nothing can be imported (no header; `year` not in the file; an
+    unusable mapping file). See the module docstring and README for each kind of row.
+    """
+    configured = getattr(settings, "SURVEY_AREA_MAPPING", None)
+    try:
+        mapping = load_area_mapping(mapping_path or (Path(configured) if configured else None))
+    except AreaMappingError as exc:
+        raise MalformedFile([Problem(0, str(exc))]) from exc
+    report = ImportReport(mapping=str(mapping.path))
     by_code = dict(SchoolUnit.objects.values_list("code", "id"))
     by_name: dict[str, int | None] = {}
     for unit_id, name in SchoolUnit.objects.values_list("id", "name"):
         # Two units of one name cannot be told apart by name: such rows need a code.
-        by_name[name.strip().lower()] = None if name.strip().lower() in by_name else unit_id
-    report = ImportReport(skipped=skipped)
-    matched: list[tuple[int, Row]] = []
-    for row in rows:
+        key = name.strip().lower()
+        by_name[key] = None if key in by_name else unit_id
+    default_year = year or (today or date.today()).year
+    parsed = parse_rows(
+        read_table(path, sheet=sheet),
+        report,
+        mapping=mapping,
+        columns=columns,
+        default_year=default_year,
+        unit_codes=by_code,
+        unit_names=by_name,
+        municipality=current_municipality().name,
+    )
+    units: list[tuple[int, Row]] = []
+    for row in parsed.rows:
         unit_id = by_code.get(row.unit_code) if row.unit_code else None
         if unit_id is None and row.unit_name:
             unit_id = by_name.get(row.unit_name.lower())
         if unit_id is None:
-            report.unmatched.append(row)
+            report.skip("unknown_unit", row.line, f"code {row.unit_code!r}, name {row.unit_name!r}")
         else:
-            matched.append((unit_id, row))
+            units.append((unit_id, row))
+    # Only rows that will be stored say which years the file holds.
+    report.years = sorted({r.year for _, r in units} | {r.year for _, r in parsed.references})
+    if year is not None and report.years and year not in report.years:
+        raise MalformedFile(
+            [Problem(0, f"no rows of year {year}; the file has {_years(report.years)}")]
+        )
+    report.year = year if year is not None else (max(report.years) if report.years else None)
+    report.year_chosen = year is not None
+    unit_results = {k: pool(v, report) for k, v in _group_by_key(units, report).items()}
+    references = {
+        k: pool(v, report)
+        for k, v in _group_by_key(
+            (((ref.level, ref.name), row) for ref, row in parsed.references), report
+        ).items()
+    }
+    report.imported = len(unit_results)
+    report.context = sum(1 for p in unit_results.values() if p.target.context)
+    for (level, _), *_ in references:
+        report.references[level] = report.references.get(level, 0) + 1
+    stored = [r for _, r in units] + [r for _, r in parsed.references]
+    report.suppressed = sorted(r.line for r in stored if r.mean is None)
+    report.bad.sort(key=lambda p: p.line)
     if dry_run:
-        report.imported = len(matched)
+        _count_current(report, unit_results, threshold())
         return report
     with transaction.atomic():
-        for unit_id, row in matched:
-            ImportedResult.objects.update_or_create(
-                unit_id=unit_id,
-                respondent_group=row.group,
-                index=row.index,
-                defaults={"mean": row.mean, "respondents": row.respondents, "source": path.name},
-            )
-    report.imported = len(matched)
+        _store(ImportedResult, unit_results, path.name, owner=lambda o: {"unit_id": o})
+        _store(
+            ImportedReference,
+            references,
+            path.name,
+            owner=lambda o: {"level": o[0], "name": o[1]},
+        )
+        _mark_current(ImportedResult, unit_results, report, owner=lambda o: {"unit_id": o})
+        _mark_current(
+            ImportedReference, references, report, owner=lambda o: {"level": o[0], "name": o[1]}
+        )
+    _count_current(report, unit_results, threshold())
     return report
+
+
+def _years(years: list[int]) -> str:
+    return ", ".join(map(str, years)) or "no years"
+
+
+def _store(model: Any, results: Mapping[tuple[Any, ...], Pooled], source: str, owner: Any) -> None:
+    for (who, group, index, year, round_), pooled in results.items():
+        model.objects.update_or_create(
+            **owner(who),
+            respondent_group=group,
+            index=index,
+            year=year,
+            round=round_,
+            defaults={
+                "context": pooled.target.context,
+                "area": pooled.area,
+                "grades": pooled.grades,
+                "mean": pooled.mean,
+                "respondents": pooled.respondents,
+                "sd": None if pooled.sd is None else round(pooled.sd, 4),
+                "publisher": pooled.publisher,
+                "source": source[:200],
+            },
+        )
+
+
+def _mark_current(
+    model: Any, results: Mapping[tuple[Any, ...], Pooled], report: ImportReport, owner: Any
+) -> None:
+    """For each (owner, group, index) the file holds: the row of the year in use (its
+    latest round) is current, every other year is history. The year in use is the chosen
+    one, else the file's newest, or a newer one the database already holds for that result
+    (importing last year's regional file must not push this year's Skolenkäten aside)."""
+    keys = {(who, group, index) for who, group, index, _, _ in results}
+    for who, group, index in keys:
+        rows = model.objects.filter(**owner(who), respondent_group=group, index=index)
+        periods = list(rows.values_list("id", "year", "round"))
+        in_use = report.year
+        if not report.year_chosen:
+            in_use = max([y for _, y, _ in periods] + [report.year or 0])
+        candidates = [(_ROUND_ORDER.get(r, 0), pk) for pk, y, r in periods if y == in_use]
+        chosen = max(candidates)[1] if candidates else None
+        rows.exclude(pk=chosen).filter(current=True).update(current=False)
+        if chosen is not None:
+            rows.filter(pk=chosen, current=False).update(current=True)
+
+
+def _count_current(
+    report: ImportReport, results: Mapping[tuple[Any, ...], Pooled], limit: int
+) -> None:
+    in_use = [p for (_, _, _, y, _), p in results.items() if y == report.year]
+    report.current = len(in_use)
+    report.under_threshold = sum(
+        1 for p in in_use if p.mean is not None and (p.respondents or 0) < limit
+    )

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -194,29 +194,109 @@ class RespondentCode(models.Model):
         return f"{self.campaign.code}/{self.code}"
 
 
-class ImportedResult(models.Model):
+def this_year() -> int:
+    """A row stored without a year is of the year it is stored (as migration 0003 rules)."""
+    return timezone.localdate().year
+
+
+class SurveyRound(models.TextChoices):
+    SPRING = "vt", "vårtermin"
+    AUTUMN = "ht", "hösttermin"
+    NONE = "", "ej angiven"
+
+
+class _PublishedResult(models.Model):
+    """What an official result row holds, for a unit or for a reference (an aggregate)."""
+
+    respondent_group = models.CharField(max_length=10, choices=Campaign.Group.choices)
+    index = models.CharField(
+        max_length=80, help_text="Our index code, or a context index's area name."
+    )
+    context = models.BooleanField(
+        default=False,
+        help_text="A question area with no counterpart among our indices: shown, never ranked.",
+    )
+    area = models.CharField(max_length=300, blank=True, help_text="The area(s) as published.")
+    year = models.PositiveSmallIntegerField(
+        default=this_year,
+        help_text="The calendar year of the survey (an autumn round of 2024/25 is 2024).",
+        validators=[MinValueValidator(1990), MaxValueValidator(2200)],
+    )
+    round = models.CharField(max_length=2, choices=SurveyRound.choices, blank=True, default="")
+    grades = models.CharField(
+        max_length=60, blank=True, help_text="The grade levels pooled into this row."
+    )
+    current = models.BooleanField(
+        default=True, help_text="The year in use; other years are history."
+    )
+    mean = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    respondents = models.PositiveIntegerField(null=True, blank=True)
+    sd = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(6)],
+        help_text="Standard deviation of the respondents' index values (0-10), if reported.",
+    )
+    publisher = models.CharField(max_length=200, blank=True, help_text="The source (Källa).")
+    source = models.CharField(max_length=200, help_text="File the row came from.")
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def period(self) -> str:
+        return f"{self.round} {self.year}".strip()
+
+
+class ImportedResult(_PublishedResult):
     """An official survey result (Skolenkäten, a regional survey) read from a spreadsheet.
 
-    One row per unit, respondent group and index: the published index 0-10 and number
-    of answers. `mean` is null where the source suppressed the value.
+    One row per unit, respondent group, index, year and round: the published index 0-10
+    (grade levels pooled, weighted by answers), number of answers and spread if reported.
+    `mean` is null where the source suppressed the value. Only `current` rows (the year
+    chosen at import, newest by default) are used; the rest are history.
     """
 
     unit = models.ForeignKey(SchoolUnit, on_delete=models.CASCADE, related_name="imported_results")
-    respondent_group = models.CharField(max_length=10, choices=Campaign.Group.choices)
-    index = models.CharField(max_length=40)
-    mean = models.FloatField(null=True, blank=True)
-    respondents = models.PositiveIntegerField(null=True, blank=True)
-    source = models.CharField(max_length=200, help_text="File the row came from.")
-    imported_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = "importerat enkätresultat"
         verbose_name_plural = "importerade enkätresultat"
         constraints = [
             models.UniqueConstraint(
-                fields=["unit", "respondent_group", "index"], name="imported_result_unique"
+                fields=["unit", "respondent_group", "index", "year", "round"],
+                name="imported_result_unique_period",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.unit} {self.respondent_group} {self.index}"
+        return f"{self.unit} {self.respondent_group} {self.index} {self.period}"
+
+
+class ImportedReference(_PublishedResult):
+    """A published aggregate (the municipality, the region, the country) of official survey
+    results: shown beside a school's result as a reference, never ranked."""
+
+    class Level(models.TextChoices):
+        MUNICIPALITY = "municipality", "kommunen"
+        REGION = "region", "regionen"
+        NATIONAL = "national", "riket"
+
+    level = models.CharField(max_length=12, choices=Level.choices)
+    name = models.CharField(max_length=200, help_text="As published, e.g. 'Riket'.")
+
+    class Meta:
+        verbose_name = "importerat referensvärde"
+        verbose_name_plural = "importerade referensvärden"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "name", "respondent_group", "index", "year", "round"],
+                name="imported_reference_unique_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.respondent_group} {self.index} {self.period}"

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from server.campaigns.models import (
     Campaign,
+    ImportedReference,
     ImportedResult,
     RespondentCode,
     Response,
@@ -22,11 +25,16 @@ from server.campaigns.models import (
 )
 from server.core.municipality import current_municipality
 from server.schools.models import SchoolUnit
+from surveys.areas import AreaMappingError, load_area_mapping
 from surveys.questionnaire import load_common, localize
 from surveys.scoring import (
     AGGREGATE_COLUMNS,
+    OWN_SPREAD_MIN_DF,
     SCORED_COLUMNS,
     city_distribution,
+    conservative_sd,
+    published_aggregate,
+    scale_sd_bound,
     score_indices,
 )
 
@@ -74,32 +82,77 @@ def survey_aggregates(*, now: datetime | None = None) -> pd.DataFrame:
     return _aggregates_of(latest_closed_campaigns(now=now))
 
 
-def imported_aggregates() -> pd.DataFrame:
-    """Imported official results as aggregate rows (`AGGREGATE_COLUMNS`), by unit id.
+def own_spreads(own: pd.DataFrame, *, limit: int) -> dict[tuple[str, str], float]:
+    """Per (group, index), the within-unit spread our own campaigns' answers show, as a
+    conservative stand-in for a published result that reports none: the upper 95 % bound
+    of the pooled within-unit standard deviation over shown units (n >= the threshold), when
+    they give at least `OWN_SPREAD_MIN_DF` degrees of freedom."""
+    if own.empty:
+        return {}
+    shown = own[own["respondents"] >= max(limit, 2)]
+    n = shown["respondents"].astype(float)
+    within = (shown["score_sumsq"] - shown["score_sum"] ** 2 / n).clip(lower=0)
+    frame = shown.assign(ss=within, df=n - 1).groupby(["group", "index"])[["ss", "df"]].sum()
+    return {
+        key: conservative_sd(row.ss / row.df, row.df)
+        for key, row in frame.iterrows()
+        if row.df >= OWN_SPREAD_MIN_DF
+    }
 
-    A published index of n answers becomes n respondents with that mean and no spread of
-    its own (the scoring then floors its uncertainty at the pooled within-unit spread). A
-    result the source suppressed (no index) counts as 0 respondents: never shown.
-    """
-    rows = ImportedResult.objects.values_list(
-        "unit_id", "respondent_group", "index", "respondents", "mean"
-    )
+
+def imported_spread(
+    *, mean: float, sd: float | None, group: str, index: str, own: dict[tuple[str, str], float]
+) -> float:
+    """The spread an imported result is scored with (README, "Uncertainty of imported
+    results"): the reported one; else our own campaigns' conservative spread for the same
+    group and index; else the largest spread the 0-10 scale allows for the mean."""
+    if sd is not None and math.isfinite(sd):
+        return float(sd)
+    bound = scale_sd_bound(mean)
+    stand_in = own.get((group, index))
+    return bound if stand_in is None or not math.isfinite(stand_in) else min(stand_in, bound)
+
+
+def _imported_frame(rows: Any, own: dict[tuple[str, str], float]) -> pd.DataFrame:
     records = []
-    for unit, group, index, n, mean in rows:
+    for unit, group, index, n, mean, sd in rows:
         if mean is None or not n:
             records.append((unit, group, index, 0, 0.0, 0.0))
-        else:
-            records.append((unit, group, index, int(n), mean * n, mean * mean * n))
+            continue
+        spread = imported_spread(mean=mean, sd=sd, group=group, index=index, own=own)
+        records.append((unit, group, index, int(n), *published_aggregate(mean, int(n), spread)))
     frame = pd.DataFrame.from_records(records, columns=list(AGGREGATE_COLUMNS))
     frame["respondents"] = frame["respondents"].astype(int)
     return frame
+
+
+def imported_aggregates(
+    *, own: pd.DataFrame | None = None, context: bool = False, unit_ids: list[int] | None = None
+) -> pd.DataFrame:
+    """Imported official results of the year in use, as aggregate rows
+    (`AGGREGATE_COLUMNS`), by unit id: our indices, or with `context` the context indices.
+
+    A published index of n answers becomes n respondents with that mean and the spread of
+    `imported_spread`, so it gets an interval and shrinkage like a campaign of ours. A
+    result the source suppressed (no index), or one without a count of answers, counts as
+    0 respondents: never shown, never used.
+    """
+    rows = ImportedResult.objects.filter(current=True, context=context)
+    if unit_ids is not None:
+        rows = rows.filter(unit_id__in=unit_ids)
+    own = survey_aggregates() if own is None else own
+    spreads = own_spreads(own, limit=threshold())
+    return _imported_frame(
+        rows.values_list("unit_id", "respondent_group", "index", "respondents", "mean", "sd"),
+        spreads,
+    )
 
 
 def result_aggregates(*, now: datetime | None = None) -> pd.DataFrame:
     """Our own campaigns' aggregates, plus imported results for every unit and group that
     has no closed campaign of ours (an open one does not count yet)."""
     own = survey_aggregates(now=now)
-    imported = imported_aggregates()
+    imported = imported_aggregates(own=own)
     if imported.empty:
         return own
     ours = set(closed_campaigns(now=now).values_list("unit_id", "respondent_group").distinct())
@@ -109,6 +162,103 @@ def result_aggregates(*, now: datetime | None = None) -> pd.DataFrame:
     if own.empty:
         return fresh.reset_index(drop=True)
     return pd.concat([own, fresh], ignore_index=True)
+
+
+def _period_label(publisher: str, round_: str, year: int, grades: str = "") -> str:
+    """ "Skolinspektionen, vt 2025, åk 5, 8-9": where and when a published result is from."""
+    parts = (publisher, f"{round_} {year}".strip(), f"åk {grades}" if grades else "")
+    return ", ".join(part for part in parts if part)
+
+
+def imported_origins(
+    *, unit_ids: list[int], now: datetime | None = None
+) -> dict[tuple[int, str, str], str]:
+    """(unit id, group, index) -> where its result comes from ("Skolinspektionen, vt 2025"),
+    for the imported results in use: those of units and groups with no closed campaign of
+    ours (the same rule as `result_aggregates`)."""
+    ours = set(
+        closed_campaigns(now=now)
+        .filter(unit_id__in=unit_ids)
+        .values_list("unit_id", "respondent_group")
+        .distinct()
+    )
+    rows = ImportedResult.objects.filter(unit_id__in=unit_ids, current=True, context=False)
+    return {
+        (unit, group, index): _period_label(publisher, round_, year, grades)
+        for unit, group, index, publisher, round_, year, grades in rows.values_list(
+            "unit_id", "respondent_group", "index", "publisher", "round", "year", "grades"
+        )
+        if (unit, group) not in ours
+    }
+
+
+def context_results(*, unit_ids: list[int]) -> list[dict[str, Any]]:
+    """The context indices in use for these units: question areas of imported results with
+    no counterpart among our indices, scored like ours (suppression, interval) among all
+    units that have them, and never fed to the ranking."""
+    # Context indices are no index of ours: our campaigns' spreads do not stand in for theirs.
+    no_own = pd.DataFrame(columns=list(AGGREGATE_COLUMNS))
+    frame = imported_aggregates(own=no_own, context=True)
+    if frame.empty:
+        return []
+    scored = score_indices(frame, threshold=threshold())
+    mine = scored[scored["unit"].isin(set(unit_ids))]
+    if mine.empty:
+        return []
+    labels = {
+        (unit, group, index): (_period_label(publisher, round_, year, grades), grades)
+        for unit, group, index, publisher, round_, year, grades in ImportedResult.objects.filter(
+            unit_id__in=unit_ids, current=True, context=True
+        ).values_list(
+            "unit_id", "respondent_group", "index", "publisher", "round", "year", "grades"
+        )
+    }
+    out = []
+    for row in mine.itertuples():
+        hidden = bool(row.suppressed)
+        origin, grades = labels.get((row.unit, row.group, row.index), ("", ""))
+        out.append(
+            {
+                "unit": int(row.unit),
+                "group": row.group,
+                "index": row.index,
+                "respondents": int(row.respondents),
+                "suppressed": hidden,
+                "mean": None if hidden else _round(row.mean),
+                "ci_low": None if hidden else _round(row.ci_low),
+                "ci_high": None if hidden else _round(row.ci_high),
+                "origin": origin,
+                "grades": grades,
+            }
+        )
+    return out
+
+
+def reference_values() -> dict[tuple[str, str], dict[str, tuple[str, float]]]:
+    """(group, index) -> level -> (name, mean) of the published aggregates in use (the
+    municipality, the region, the country), each with at least the threshold's answers."""
+    limit = threshold()
+    out: dict[tuple[str, str], dict[str, tuple[str, float]]] = {}
+    rows = ImportedReference.objects.filter(
+        current=True, mean__isnull=False, respondents__gte=limit
+    ).order_by("level", "name")
+    for level, name, group, index, mean in rows.values_list(
+        "level", "name", "respondent_group", "index", "mean"
+    ):
+        out.setdefault((group, index), {}).setdefault(level, (name, round(float(mean), 2)))
+    return out
+
+
+def context_index_names(*, lang: str) -> Callable[[str], str]:
+    """A context index's name in `lang`: Swedish as published, English from the area mapping
+    file (its Swedish name when the file gives none or cannot be read)."""
+    if not lang.startswith("en"):
+        return lambda name: name
+    try:
+        mapping = load_area_mapping(getattr(settings, "SURVEY_AREA_MAPPING", None))
+    except AreaMappingError:
+        return lambda name: name
+    return mapping.english
 
 
 def threshold() -> int:

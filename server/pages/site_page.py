@@ -8,10 +8,17 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from server.campaigns.selectors import scored_results
+from server.campaigns.selectors import (
+    context_index_names,
+    context_results,
+    imported_origins,
+    reference_values,
+    scored_results,
+)
 from server.inspections.catalogues import element_name
 from server.inspections.models import Inspection
 from server.inspections.selectors import latest_ratings, visible_photo_hashes
@@ -51,6 +58,10 @@ class SurveyRow:
     mean: float | None
     ci_low: float | None
     ci_high: float | None
+    origin: str = ""
+    """Where an imported result comes from ("Skolinspektionen, vt 2025"); empty for ours."""
+    references: str = ""
+    """The published municipality, region and national values beside it, as one text."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +71,8 @@ class SitePage:
     ratings: list[RatingRow]
     history: list[HistoryPoint]
     surveys: list[SurveyRow] = field(default_factory=list)
+    context: list[SurveyRow] = field(default_factory=list)
+    """Context indices: imported areas with no counterpart among ours, never ranked."""
 
     @property
     def photo_count(self) -> int:
@@ -119,20 +132,36 @@ def pillar_values(row: Any) -> list[tuple[str, float | None]]:
     return [(label, _float(row.get(key))) for key, label in labels.items()]
 
 
-def site_surveys(*, site: Site) -> list[SurveyRow]:
+def _references(values: dict[str, tuple[str, float]] | None) -> str:
+    """ "Kommunen 7,5 · Riket 7,6": the published aggregates beside a school's value."""
+    if not values:
+        return ""
+    labels = {"municipality": _("Kommunen"), "region": _("Regionen"), "national": _("Riket")}
+    return " · ".join(
+        f"{labels[level]} {number_format(values[level][1], 1)}"
+        for level in ("municipality", "region", "national")
+        if level in values
+    )
+
+
+def site_surveys(*, site: Site) -> tuple[list[SurveyRow], list[SurveyRow]]:
     """The site's units' survey indices (own campaigns and imported results), scored as
-    the ranking scores them, among all units; a suppressed one keeps only its count."""
+    the ranking scores them, among all units; a suppressed one keeps only its count. Then
+    the context indices of imported results: shown with their source, never ranked."""
     units = {u.id: u.name for u in site.units.all()}
     if not units:
-        return []
+        return [], []
     scored = scored_results()
     mine = scored[scored["unit"].isin(list(units))].sort_values(["unit", "group", "index"])
     lang = "en" if (get_language() or "sv").startswith("en") else "sv"
     indices = _index_names(lang)
     groups = {"pupils": _("Elever"), "parents": _("Vårdnadshavare")}
+    origins = imported_origins(unit_ids=list(units))
+    references = reference_values()
     rows = []
     for record in mine.to_dict("records"):
         suppressed = bool(record["suppressed"])
+        key = (record["unit"], str(record["group"]), str(record["index"]))
         rows.append(
             SurveyRow(
                 unit=units[record["unit"]],
@@ -143,9 +172,30 @@ def site_surveys(*, site: Site) -> list[SurveyRow]:
                 mean=None if suppressed else _float(record["mean"]),
                 ci_low=None if suppressed else _float(record["ci_low"]),
                 ci_high=None if suppressed else _float(record["ci_high"]),
+                origin=origins.get(key, ""),
+                references=_references(references.get(key[1:])),
             )
         )
-    return rows
+    name = context_index_names(lang=lang)
+    context = [
+        SurveyRow(
+            unit=units[record["unit"]],
+            group=str(groups.get(record["group"], record["group"])),
+            index=name(record["index"]),
+            respondents=record["respondents"],
+            suppressed=record["suppressed"],
+            mean=record["mean"],
+            ci_low=record["ci_low"],
+            ci_high=record["ci_high"],
+            origin=record["origin"],
+            references=_references(references.get((record["group"], record["index"]))),
+        )
+        for record in sorted(
+            context_results(unit_ids=list(units)),
+            key=lambda r: (units[r["unit"]], r["group"], r["index"]),
+        )
+    ]
+    return rows, context
 
 
 def site_page_get(*, code: str) -> SitePage:
@@ -187,12 +237,14 @@ def site_page_get(*, code: str) -> SitePage:
             history.append(
                 HistoryPoint(inspection.finished_at, condition, len(grades), inspection.synthetic)
             )
+    surveys, context = site_surveys(site=site)
     return SitePage(
         site=site,
         units=list(site.units.filter(removed_at__isnull=True).order_by("name")),
         ratings=ratings,
         history=history,
-        surveys=site_surveys(site=site),
+        surveys=surveys,
+        context=context,
     )
 
 

@@ -24,7 +24,7 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from pytest_django.fixtures import Settings
 
-from server.campaigns.models import ImportedResult, RespondentCode
+from server.campaigns.models import ImportedReference, ImportedResult, RespondentCode
 from server.core.backup import DATABASE, HEADER, MANIFEST
 from server.core.roles import ROLES
 from server.inspections.models import Assignment, Inspection, Photo
@@ -98,6 +98,16 @@ def load_city() -> dict[str, Any]:
         index="safety",
         mean=7.25,
         respondents=41,
+        source="x.xlsx",
+    )
+    ImportedReference.objects.create(
+        level="national",
+        name="Riket",
+        respondent_group="pupils",
+        index="safety",
+        year=2025,
+        mean=7.6,
+        respondents=120_000,
         source="x.xlsx",
     )
     RespondentCode.objects.filter(pk=campaign.codes.first().pk).update(used=True)

@@ -1,4 +1,4 @@
-"""manage.py import_survey_results FILE: official survey results into the experience pillar."""
+"""manage.py import_survey_results FILE: official survey results, as published."""
 
 from __future__ import annotations
 
@@ -7,15 +7,25 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from server.campaigns.importing import FIELDS, MalformedFile, survey_results_import
+from server.campaigns.importing import (
+    FIELDS,
+    SKIP_REASONS,
+    ImportReport,
+    MalformedFile,
+    survey_results_import,
+)
+
+_LEVELS = {"municipality": "municipality", "region": "region", "national": "national"}
+_SHOW_LINES = 12
 
 
 class Command(BaseCommand):
     help = (
-        "Import survey results (Skolenkäten or a regional survey) from a CSV or XLSX file in "
-        "long format: one row per school, respondent group and area, with index 0-10 and "
-        "number of answers. Headers are recognised in Swedish or English; name them with "
-        "--column when they are not."
+        "Import official survey results (Skolenkäten, a regional survey) from a CSV or XLSX "
+        "file in long format, as published: one row per school unit (or municipality/"
+        "national aggregate), year, round, grade level, respondent group and question area, "
+        "with the index 0-10 (or 0-100) and the number of answers. Every year is stored; "
+        "the newest is used unless --year says otherwise."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,6 +37,13 @@ class Command(BaseCommand):
             metavar="FIELD=HEADER",
             help=f"Which header holds a field; fields: {', '.join(FIELDS)}. Repeatable.",
         )
+        parser.add_argument("--year", type=int, help="The year to use (default: the newest).")
+        parser.add_argument(
+            "--mapping",
+            type=Path,
+            help="Area mapping file (default: SKOLMILJO_SURVEY_AREA_MAPPING, else the "
+            "shipped surveys/area_mapping.toml).",
+        )
         parser.add_argument("--sheet", help="The Excel sheet to read (default: the first).")
         parser.add_argument("--dry-run", action="store_true", help="Check and report only.")
 
@@ -34,6 +51,9 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
+        year = options["year"]
+        if year is not None and not 1990 <= year <= 2200:
+            raise CommandError(f"--year {year}: give a year between 1990 and 2200")
         columns = {}
         for option in options["column"]:
             name, sep, header = option.partition("=")
@@ -42,7 +62,12 @@ class Command(BaseCommand):
             columns[name.strip()] = header.strip()
         try:
             report = survey_results_import(
-                path, columns=columns, sheet=options["sheet"], dry_run=options["dry_run"]
+                path,
+                columns=columns,
+                sheet=options["sheet"],
+                year=year,
+                mapping_path=options["mapping"],
+                dry_run=options["dry_run"],
             )
         except MalformedFile as exc:
             for problem in exc.problems:
@@ -50,14 +75,58 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{path.name} was not imported: {len(exc.problems)} problem(s)"
             ) from exc
-        verb = "would import" if options["dry_run"] else "imported"
-        self.stdout.write(f"{path.name}: {verb} {report.imported} row(s).")
-        for row in report.unmatched:
-            self.stdout.write(
-                f"  line {row.line}: no school unit with code {row.unit_code!r} "
-                f"or name {row.unit_name!r}; not imported"
+        self._write(path, report, dry_run=options["dry_run"])
+
+    def _write(self, path: Path, report: ImportReport, *, dry_run: bool) -> None:
+        out = self.stdout.write
+        verb = "would import" if dry_run else "imported"
+        out(f"{path.name}: {report.rows_read} row(s) read; area mapping {report.mapping}")
+        if report.year is not None:
+            how = "chosen with --year" if report.year_chosen else "the newest"
+            others = [y for y in report.years if y != report.year]
+            history = f"; {', '.join(map(str, others))} stored as history" if others else ""
+            out(f"  year in use: {report.year} ({how}){history}")
+        out(
+            f"  {verb} {report.imported} result(s) per unit, group, index, year and round "
+            f"({report.current} of the year in use, {report.context} context index(es))"
+        )
+        if report.pooled:
+            out(
+                f"  pooled over grade levels, weighted by answers: {report.pooled_rows} row(s) "
+                f"into {report.pooled} result(s) and reference(s)"
             )
-        for problem in report.skipped:
-            self.stdout.write(f"  {problem}")
-        if report.unmatched:
-            self.stdout.write(f"{len(report.unmatched)} row(s) matched no school unit.")
+        if report.references:
+            parts = ", ".join(f"{_LEVELS[k]} {v}" for k, v in sorted(report.references.items()))
+            out(f"  {verb} reference(s) from aggregate rows: {parts}")
+        if report.suppressed:
+            out(
+                f"  suppressed by the source: {len(report.suppressed)} row(s) "
+                f"(stored without a value, never shown): {_lines(report.suppressed)}"
+            )
+        if report.under_threshold:
+            out(
+                f"  under the publication threshold: {report.under_threshold} result(s) of "
+                "the year in use (stored, never shown or ranked)"
+            )
+        for reason, problems in report.skipped.items():
+            out(f"  skipped, {SKIP_REASONS[reason]}: {len(problems)} row(s)")
+            details: dict[str, list[int]] = {}
+            for problem in problems:
+                details.setdefault(problem.reason, []).append(problem.line)
+            for detail, lines in list(details.items())[:_SHOW_LINES]:
+                out(f"    {detail}: {_lines(lines)}")
+            if len(details) > _SHOW_LINES:
+                out(f"    ... and {len(details) - _SHOW_LINES} more")
+            if reason == "unknown_area":
+                out(f"    (to keep an area, add it to {report.mapping}")
+                out("     under [indices] or [context], and import the file again)")
+        if report.bad:
+            out(f"  bad rows, left out: {len(report.bad)}")
+            for problem in report.bad:
+                out(f"    {problem}")
+
+
+def _lines(lines: list[int]) -> str:
+    shown = ", ".join(map(str, lines[:_SHOW_LINES]))
+    more = f" and {len(lines) - _SHOW_LINES} more" if len(lines) > _SHOW_LINES else ""
+    return f"line(s) {shown}{more}"
