@@ -22,8 +22,6 @@ one in use, older ones are history.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 from collections import defaultdict
@@ -38,7 +36,9 @@ from django.db import transaction
 
 from server.campaigns.models import ImportedReference, ImportedResult
 from server.campaigns.selectors import threshold
+from server.core import tables
 from server.core.municipality import current_municipality
+from server.core.tables import HeaderNotFound, TableError
 from server.schools.models import SchoolUnit
 from surveys.areas import AreaMapping, AreaMappingError, Target, area_key, load_area_mapping
 
@@ -74,7 +74,6 @@ SUPPRESSED: Final = {
     "too few answers", "n/a", "na", "s", "<5", "ej redovisat", "ej redovisad", "redovisas ej",
     "uppgift saknas", "saknas", "ej tillgänglig", "not reported", "suppressed",
 }  # fmt: skip
-_HEADER_SCAN: Final = 15
 _ROUND_ORDER: Final = {"": 0, "vt": 1, "ht": 2}
 SKIP_REASONS: Final = {
     "teachers": "teachers or other staff: not a group Skolmiljö surveys",
@@ -161,75 +160,44 @@ class ImportReport:
 
 
 def read_table(path: Path, *, sheet: str | None = None) -> list[list[Any]]:
-    """The file's cells, row by row: XLSX by openpyxl, anything else as CSV (`;`, `,` or
-    tab, UTF-8 with or without BOM, else Windows-1252 as older Excel writes)."""
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise MalformedFile([Problem(0, f"not a readable Excel file ({exc})")]) from exc
-        if sheet is not None and sheet not in book.sheetnames:
-            raise MalformedFile([Problem(0, f"no sheet {sheet!r} (sheets: {book.sheetnames})")])
-        ws = book[sheet] if sheet else book.worksheets[0]
-        return [list(row) for row in ws.iter_rows(values_only=True)]
-    raw = path.read_bytes()
+    """The file's cells row by row (server.core.tables); MalformedFile if unreadable."""
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    lines = text.splitlines()
-    # A title line above the header has few or no delimiters: judge by the busiest line.
-    sample = max(lines[:_HEADER_SCAN], key=lambda ln: ln.count(";") + ln.count("\t"), default="")
-    if sample.count("\t") > sample.count(";"):
-        delimiter = "\t"
-    elif sample.count(";"):
-        delimiter = ";"
-    else:
-        delimiter = ","
-    return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        return tables.read_table(path, sheet=sheet)
+    except TableError as exc:
+        raise MalformedFile([Problem(0, str(exc))]) from exc
+
+
+def _complete(found: Mapping[str, int]) -> bool:
+    has_school = "unit_code" in found or "unit_name" in found
+    has_index = "index" in found or "index_100" in found
+    return has_school and has_index and all(n in found for n in ("group", "area", "respondents"))
 
 
 def find_header(
     table: list[list[Any]], columns: Mapping[str, str] | None = None
 ) -> tuple[int, dict[str, int]]:
     """(row number of the header, field -> column position); MalformedFile if none fits."""
-    explicit = {k: _norm(v) for k, v in (columns or {}).items()}
-    unknown = sorted(set(explicit) - set(FIELDS))
-    if unknown:
-        raise MalformedFile(
-            [Problem(0, f"unknown column option(s) {unknown}; known: {', '.join(FIELDS)}")]
+    try:
+        header = tables.find_header(
+            table, HEADER_ALIASES, key="unit_code", columns=columns, complete=_complete
         )
-    for number, row in enumerate(table[:_HEADER_SCAN]):
-        cells = [_norm(c) for c in row]
-        found: dict[str, int] = {}
-        for name, header in explicit.items():
-            if header in cells:
-                found[name] = cells.index(header)
-        for name in FIELDS:
-            if name in found or name in explicit:
-                continue
-            for alias in HEADER_ALIASES[name]:
-                if alias in cells and cells.index(alias) not in found.values():
-                    found[name] = cells.index(alias)
-                    break
-        has_school = "unit_code" in found or "unit_name" in found
-        has_index = "index" in found or "index_100" in found
-        if has_school and has_index and all(n in found for n in ("group", "area", "respondents")):
-            return number, found
-    wanted = ", ".join(
-        f"{n} ({HEADER_ALIASES[n][0]})" for n in ("unit_code", "group", "area", "index")
-    )
-    raise MalformedFile(
-        [
-            Problem(
-                1,
-                f"no header row found in the first {_HEADER_SCAN} rows; need a school code or "
-                f"name, {wanted} and respondents (antal svar), or name them with --column",
-            )
-        ]
-    )
+    except HeaderNotFound:
+        wanted = ", ".join(
+            f"{n} ({HEADER_ALIASES[n][0]})" for n in ("unit_code", "group", "area", "index")
+        )
+        raise MalformedFile(
+            [
+                Problem(
+                    1,
+                    f"no header row found in the first {tables.HEADER_SCAN} rows; need a school "
+                    f"code or name, {wanted} and respondents (antal svar), or name them with "
+                    "--column",
+                )
+            ]
+        ) from None
+    except TableError as exc:
+        raise MalformedFile([Problem(0, str(exc))]) from exc
+    return header.row, header.columns
 
 
 def _group(text: str) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,10 @@ HEADER_SCAN = 15
 
 class TableError(ValueError):
     """The file cannot be read as a table at all; the message says why and what to do."""
+
+
+class HeaderNotFound(TableError):
+    """No row among the top ones names the fields an importer needs."""
 
 
 def norm(text: Any) -> str:
@@ -51,12 +55,16 @@ def read_table(path: Path, *, sheet: str | None = None) -> list[list[Any]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
-    except csv.Error:
-        dialect = csv.excel
-        dialect.delimiter = ";" if text.count(";") > text.count(",") else ","
-    return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    # A title line above the header has few or no delimiters: judge by the busiest line.
+    lines = text.splitlines()[:HEADER_SCAN]
+    sample = max(lines, key=lambda ln: ln.count(";") + ln.count("\t"), default="")
+    if sample.count("\t") > sample.count(";"):
+        delimiter = "\t"
+    elif sample.count(";"):
+        delimiter = ";"
+    else:
+        delimiter = ","
+    return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
 def parse_column_options(options: Iterable[str]) -> dict[str, str]:
@@ -91,8 +99,10 @@ def find_header(
     *,
     key: str,
     columns: Mapping[str, str] | None = None,
+    complete: Callable[[Mapping[str, int]], bool] | None = None,
 ) -> Header:
-    """The first of the top rows that holds the `key` field; TableError when none does.
+    """The first of the top rows that holds the `key` field (or, given `complete`, the
+    fields it asks for); HeaderNotFound when none does, TableError for an unknown field.
 
     `aliases` maps each field to its recognised headers (compared by `norm`), `columns`
     names a field's header explicitly and wins over the synonyms.
@@ -117,16 +127,16 @@ def find_header(
                 if wanted in cells and cells.index(wanted) not in found.values():
                     found[name] = cells.index(wanted)
                     break
-        if key in found:
+        if (complete(found) if complete else key in found):
             titles = {name: str(row[at]).strip() for name, at in found.items()}
             return Header(number, found, titles)
     if key in explicit:
-        raise TableError(
+        raise HeaderNotFound(
             f"no header {columns[key]!r} (given with --column {key}=...) in the first "  # type: ignore[index]
             f"{HEADER_SCAN} rows"
         )
     known = ", ".join(repr(a) for a in aliases[key][:4])
-    raise TableError(
+    raise HeaderNotFound(
         f"no key column: none of the first {HEADER_SCAN} rows has a header for {key} "
         f"(e.g. {known}); name it with --column {key}=HEADER"
     )

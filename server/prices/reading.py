@@ -3,13 +3,15 @@ Swedish or English names, or by the names the user gives (`--column field=Header
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
+
+from server.core import tables
+from server.core.tables import HeaderNotFound, TableError, norm
+
+__all__ = ["FIELDS", "MalformedFile", "Problem", "find_header", "norm", "read_table"]
 
 FIELDS: Final = ("element", "grade", "sek_per_unit", "source", "price_year")
 REQUIRED: Final = ("element", "grade", "sek_per_unit")
@@ -24,14 +26,6 @@ HEADER_ALIASES: Final[Mapping[str, tuple[str, ...]]] = {
     "price_year": ("prisår", "prisnivå", "prisnivå år", "år", "price year", "price level",
                    "year"),
 }  # fmt: skip
-_HEADER_SCAN: Final = 15
-
-
-def norm(text: Any) -> str:
-    """A header or code as compared: lower case, punctuation and runs of space as one."""
-    value = "" if text is None else str(text)
-    value = re.sub(r"[_\-/:().]+", " ", value.strip().lower())
-    return re.sub(r"\s+", " ", value).strip()
 
 
 @dataclass(frozen=True)
@@ -57,32 +51,11 @@ class MalformedFile(ValueError):
 
 
 def read_table(path: Path, *, sheet: str | None = None) -> list[list[Any]]:
-    """The file's cells row by row: XLSX by openpyxl, anything else as CSV (UTF-8 with
-    or without BOM, else Windows-1252 as older Excel writes it)."""
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise MalformedFile([Problem(0, "", f"not a readable Excel file ({exc})")]) from exc
-        if sheet is not None and sheet not in book.sheetnames:
-            raise MalformedFile(
-                [Problem(0, "", f"no sheet {sheet!r}; the sheets are {book.sheetnames}")]
-            )
-        worksheet = book[sheet] if sheet else book.worksheets[0]
-        return [list(row) for row in worksheet.iter_rows(values_only=True)]
-    raw = path.read_bytes()
+    """The file's cells row by row (server.core.tables); MalformedFile if unreadable."""
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
-    except csv.Error:
-        dialect = csv.excel
-        dialect.delimiter = ";" if text.count(";") > text.count(",") else ","
-    return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+        return tables.read_table(path, sheet=sheet)
+    except TableError as exc:
+        raise MalformedFile([Problem(0, "", str(exc))]) from exc
 
 
 def find_header(
@@ -92,37 +65,29 @@ def find_header(
 
     MalformedFile if a `columns` field is unknown or no row among the first ones names
     the required fields."""
-    explicit = {name: norm(header) for name, header in (columns or {}).items()}
-    unknown = sorted(set(explicit) - set(FIELDS))
-    if unknown:
-        raise MalformedFile(
-            [Problem(0, "", f"unknown --column field(s) {unknown}; known: {', '.join(FIELDS)}")]
+    try:
+        header = tables.find_header(
+            table,
+            HEADER_ALIASES,
+            key="element",
+            columns=columns,
+            complete=lambda found: all(name in found for name in REQUIRED),
         )
-    for number, row in enumerate(table[:_HEADER_SCAN]):
-        cells = [norm(cell) for cell in row]
-        found: dict[str, int] = {}
-        for name, header in explicit.items():
-            if header in cells:
-                found[name] = cells.index(header)
-        for name in FIELDS:
-            if name in found or name in explicit:
-                continue
-            for alias in HEADER_ALIASES[name]:
-                if alias in cells and cells.index(alias) not in found.values():
-                    found[name] = cells.index(alias)
-                    break
-        if all(name in found for name in REQUIRED):
-            return number, found, ["" if cell is None else str(cell).strip() for cell in row]
-    wanted = ", ".join(f"{name} ({HEADER_ALIASES[name][0]})" for name in REQUIRED)
-    missing_explicit = [f"{n}={columns[n]!r}" for n in explicit if columns]
-    hint = f" (--column {', '.join(missing_explicit)} not found)" if missing_explicit else ""
-    raise MalformedFile(
-        [
-            Problem(
-                1,
-                "",
-                f"no header row in the first {_HEADER_SCAN} rows names {wanted}{hint}; "
-                f"rename the headers or name them with --column field=Header",
-            )
-        ]
-    )
+    except HeaderNotFound:
+        wanted = ", ".join(f"{name} ({HEADER_ALIASES[name][0]})" for name in REQUIRED)
+        given = [f"{n}={v!r}" for n, v in (columns or {}).items()]
+        hint = f" (--column {', '.join(given)} not found)" if given else ""
+        raise MalformedFile(
+            [
+                Problem(
+                    1,
+                    "",
+                    f"no header row in the first {tables.HEADER_SCAN} rows names {wanted}{hint}; "
+                    f"rename the headers or name them with --column field=Header",
+                )
+            ]
+        ) from None
+    except TableError as exc:
+        raise MalformedFile([Problem(0, "", str(exc))]) from exc
+    row = table[header.row]
+    return header.row, header.columns, ["" if cell is None else str(cell).strip() for cell in row]

@@ -14,6 +14,7 @@ from server.campaigns.importing import (
     MalformedFile,
     survey_results_import,
 )
+from server.core.table_commands import add_table_arguments, table_options
 
 _LEVELS = {"municipality": "municipality", "region": "region", "national": "national"}
 _SHOW_LINES = 12
@@ -29,14 +30,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path)
-        parser.add_argument(
-            "--column",
-            action="append",
-            default=[],
-            metavar="FIELD=HEADER",
-            help=f"Which header holds a field; fields: {', '.join(FIELDS)}. Repeatable.",
-        )
+        add_table_arguments(parser, FIELDS)
         parser.add_argument("--year", type=int, help="The year to use (default: the newest).")
         parser.add_argument(
             "--mapping",
@@ -44,22 +38,12 @@ class Command(BaseCommand):
             help="Area mapping file (default: SKOLMILJO_SURVEY_AREA_MAPPING, else the "
             "shipped surveys/area_mapping.toml).",
         )
-        parser.add_argument("--sheet", help="The Excel sheet to read (default: the first).")
-        parser.add_argument("--dry-run", action="store_true", help="Check and report only.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path: Path = options["file"]
-        if not path.is_file():
-            raise CommandError(f"{path}: no such file")
+        path, columns = table_options(options)
         year = options["year"]
         if year is not None and not 1990 <= year <= 2200:
             raise CommandError(f"--year {year}: give a year between 1990 and 2200")
-        columns = {}
-        for option in options["column"]:
-            name, sep, header = option.partition("=")
-            if not sep or not header.strip():
-                raise CommandError(f"--column {option!r}: write it as FIELD=HEADER")
-            columns[name.strip()] = header.strip()
         try:
             report = survey_results_import(
                 path,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from server.core.table_commands import add_table_arguments, table_options
 from server.prices.reading import FIELDS, MalformedFile
 from server.prices.services import prices_import
 
@@ -20,33 +20,16 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path)
-        parser.add_argument(
-            "--column",
-            action="append",
-            default=[],
-            metavar="FIELD=HEADER",
-            help=f"Which header holds a field; fields: {', '.join(FIELDS)}. Repeatable.",
-        )
-        parser.add_argument("--sheet", help="The Excel sheet to read (default: the first).")
+        add_table_arguments(parser, FIELDS)
         parser.add_argument(
             "--source", default="", help="Source for rows without one (or no source column)."
         )
         parser.add_argument(
             "--price-year", type=int, help="Price year for rows without one (or no such column)."
         )
-        parser.add_argument("--dry-run", action="store_true", help="Check and report only.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path: Path = options["file"]
-        if not path.is_file():
-            raise CommandError(f"{path}: no such file")
-        columns = {}
-        for option in options["column"]:
-            name, sep, header = option.partition("=")
-            if not sep or not header.strip():
-                raise CommandError(f"--column {option!r}: write it as FIELD=HEADER")
-            columns[name.strip()] = header.strip()
+        path, columns = table_options(options)
         try:
             report = prices_import(
                 path,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from server.core.tables import TableError, parse_column_options
+from server.core.table_commands import add_table_arguments, table_options
+from server.core.tables import TableError
 from server.schools.importing.rows import FIELDS
 from server.schools.importing.schools import schools_import
 from server.schools.management.output import print_plan, progress_printer
@@ -21,18 +21,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path)
-        parser.add_argument(
-            "--column",
-            action="append",
-            default=[],
-            metavar="FIELD=HEADER",
-            help=f"Which header holds a field; fields: {', '.join(FIELDS)}. Repeatable.",
-        )
-        parser.add_argument("--sheet", help="The Excel sheet to read (default: the first).")
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Print what would change; write nothing."
-        )
+        add_table_arguments(parser, FIELDS)
         parser.add_argument(
             "--remove-missing",
             action="store_true",
@@ -40,14 +29,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path: Path = options["file"]
-        if not path.is_file():
-            raise CommandError(f"{path}: no such file")
+        path, columns = table_options(options)
         dry_run = options["dry_run"]
         try:
             plan = schools_import(
                 path,
-                columns=parse_column_options(options["column"]),
+                columns=columns,
                 sheet=options["sheet"],
                 dry_run=dry_run,
                 remove_missing=options["remove_missing"],
