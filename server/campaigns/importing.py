@@ -149,6 +149,10 @@ class ImportReport:
     suppressed: list[int] = field(default_factory=list)
     """Lines the source suppressed (no index): stored without a value, never shown."""
     under_threshold: int = 0
+    without_year: int = 0
+    """With --year: results (unit, group, index) that have no row of that year, so none in use."""
+    retired: int = 0
+    """Stored results no longer current because the area mapping now sends their area elsewhere."""
     """Stored results in use with fewer answers than the threshold: never shown."""
     references: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, list[Problem]] = field(default_factory=dict)
@@ -567,7 +571,7 @@ def survey_results_import(
     report.years = sorted({r.year for _, r in units} | {r.year for _, r in parsed.references})
     if year is not None and report.years and year not in report.years:
         raise MalformedFile(
-            [Problem(0, f"no rows of year {year}; the file has {_years(report.years)}")]
+            [Problem(0, f"no rows of year {year}; the file has {years_text(report.years)}")]
         )
     report.year = year if year is not None else (max(report.years) if report.years else None)
     report.year_chosen = year is not None
@@ -600,11 +604,14 @@ def survey_results_import(
         _mark_current(
             ImportedReference, references, report, owner=lambda o: {"level": o[0], "name": o[1]}
         )
+        report.retired = _retire_unmapped(ImportedResult, mapping) + _retire_unmapped(
+            ImportedReference, mapping
+        )
     _count_current(report, unit_results, threshold())
     return report
 
 
-def _years(years: list[int]) -> str:
+def years_text(years: list[int]) -> str:
     return ", ".join(map(str, years)) or "no years"
 
 
@@ -634,15 +641,14 @@ def _mark_current(
 ) -> None:
     """For each (owner, group, index) the file holds: the row of the year in use (its
     latest round) is current, every other year is history. The year in use is the chosen
-    one, else the file's newest, or a newer one the database already holds for that result
-    (importing last year's regional file must not push this year's Skolenkäten aside)."""
+    one, else that result's own newest year, in the file or already stored (a school the
+    newest round did not survey keeps its latest result; importing last year's regional
+    file must not push this year's Skolenkäten aside)."""
     keys = {(who, group, index) for who, group, index, _, _ in results}
     for who, group, index in keys:
         rows = model.objects.filter(**owner(who), respondent_group=group, index=index)
         periods = list(rows.values_list("id", "year", "round"))
-        in_use = report.year
-        if not report.year_chosen:
-            in_use = max([y for _, y, _ in periods] + [report.year or 0])
+        in_use = report.year if report.year_chosen else max(y for _, y, _ in periods)
         candidates = [(_ROUND_ORDER.get(r, 0), pk) for pk, y, r in periods if y == in_use]
         chosen = max(candidates)[1] if candidates else None
         rows.exclude(pk=chosen).filter(current=True).update(current=False)
@@ -650,11 +656,41 @@ def _mark_current(
             rows.filter(pk=chosen, current=False).update(current=True)
 
 
+def _retire_unmapped(model: Any, mapping: AreaMapping) -> int:
+    """Current rows whose published area the mapping now sends elsewhere (or skips) stop
+    being current, so an edited mapping never leaves a result counted under its old index.
+    Rows without a recorded area (imported before areas were kept) are left as they are."""
+    stale = []
+    for pk, area, index, context in (
+        model.objects.filter(current=True)
+        .exclude(area="")
+        .values_list("id", "area", "index", "context")
+    ):
+        targets = {mapping.target(name) for name in area.split(", ")}
+        if not any(t is not None and (t.index, t.context) == (index, context) for t in targets):
+            stale.append(pk)
+    model.objects.filter(pk__in=stale).update(current=False)
+    return len(stale)
+
+
 def _count_current(
     report: ImportReport, results: Mapping[tuple[Any, ...], Pooled], limit: int
 ) -> None:
-    in_use = [p for (_, _, _, y, _), p in results.items() if y == report.year]
+    """Results in use after this import: per unit, group and index, the chosen year, else
+    its newest in the file; with --year, also how many have no result of that year."""
+    newest: dict[tuple[Any, ...], int] = {}
+    for who, group, index, year, _ in results:
+        key = (who, group, index)
+        newest[key] = max(year, newest.get(key, year))
+    in_use = [
+        p
+        for (who, group, index, y, _), p in results.items()
+        if y == (report.year if report.year_chosen else newest[(who, group, index)])
+    ]
     report.current = len(in_use)
+    if report.year_chosen:
+        have = {(who, group, index) for who, group, index, y, _ in results if y == report.year}
+        report.without_year = len(set(newest) - have)
     report.under_threshold = sum(
         1 for p in in_use if p.mean is not None and (p.respondents or 0) < limit
     )

@@ -63,7 +63,7 @@ def test_it_takes_the_published_file_unedited_and_reports_every_kind_of_row(
 
     teacher_lines = [n for n, _ in example_rows(Respondentgrupp="Lärare")]
     assert f"{len(lines_of('')) - 2} row(s) read" in out
-    assert "year in use: 2025 (the newest); 2023, 2024 stored as history" in out
+    assert "years: 2023, 2024, 2025; each result uses its own newest year" in out
     assert (
         f"skipped, teachers or other staff: not a group Skolmiljö surveys: "
         f"{len(teacher_lines)} row(s)"
@@ -208,6 +208,13 @@ def test_year_chooses_an_older_year_and_the_newest_stays_history(
     out = run(EXAMPLE, "--year", "2024")
 
     assert "year in use: 2024 (chosen with --year); 2023, 2025 stored as history" in out
+    keys = set(ImportedResult.objects.values_list("unit", "respondent_group", "index"))
+    in_use = set(
+        ImportedResult.objects.filter(current=True).values_list("unit", "respondent_group", "index")
+    )
+    uncovered = len(keys - in_use)
+    assert uncovered > 0
+    assert f"  {uncovered} result(s) per unit, group and index have no row of 2024" in out
     current = ImportedResult.objects.filter(current=True)
     assert set(current.values_list("year", flat=True)) == {2024}
     # Units the 2024 survey did not cover have no result in use.
@@ -307,3 +314,51 @@ def test_the_site_page_names_context_indices_and_references_in_english(
     assert "More question areas from official surveys" in html
     assert "<td>Calm and order for studying</td>" in html
     assert re.search(r"Municipality \d\.\d · Sweden \d\.\d", html)
+
+
+def test_a_school_the_newest_round_did_not_survey_keeps_its_latest_result(
+    tmp_path: Path, units: dict[str, SchoolUnit]
+) -> None:
+    path = tmp_path / "two_rounds.csv"
+    path.write_text(
+        "Skolenhetskod;Läsår;Omgång;Respondentgrupp;Frågeområde;Index;Antal svar\n"
+        "91234501;2023/24;vt;Elever;Trygghet;6,0;40\n"
+        "91234503;2023/24;vt;Elever;Trygghet;7,0;40\n"
+        "91234503;2024/25;vt;Elever;Trygghet;7,5;40\n",
+        encoding="utf-8",
+    )
+
+    out = run(path)
+
+    in_use = dict(
+        ImportedResult.objects.filter(current=True, index="safety").values_list(
+            "unit__code", "year"
+        )
+    )
+    assert in_use == {"91234501": 2024, "91234503": 2025}
+    assert "(2 in use" in out
+    scored = scored_results()
+    assert units["91234501"].id in set(scored[scored["index"] == "safety"]["unit"])
+
+
+def test_a_mapping_edited_between_imports_leaves_no_result_under_its_old_index(
+    tmp_path: Path, units: dict[str, SchoolUnit]
+) -> None:
+    path = tmp_path / "safety.csv"
+    path.write_text(
+        "Skolenhetskod;Läsår;Omgång;Respondentgrupp;Frågeområde;Index;Antal svar\n"
+        "91234501;2024/25;vt;Elever;Trygghet;6,0;40\n",
+        encoding="utf-8",
+    )
+    run(path)
+    assert ImportedResult.objects.get(current=True).index == "safety"
+    mapping = tmp_path / "areas.toml"
+    mapping.write_text('[context]\n"Trygghet" = "Feeling safe"\n', encoding="utf-8")
+
+    out = run(path, "--mapping", str(mapping))
+
+    current = ImportedResult.objects.filter(current=True)
+    assert list(current.values_list("index", "context")) == [("Trygghet", True)]
+    assert "1 stored result(s) no longer in use" in out
+    scored = scored_results()
+    assert scored[scored["index"] == "safety"].empty

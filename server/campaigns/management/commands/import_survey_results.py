@@ -13,6 +13,7 @@ from server.campaigns.importing import (
     ImportReport,
     MalformedFile,
     survey_results_import,
+    years_text,
 )
 from server.core.table_commands import add_table_arguments, table_options
 
@@ -65,15 +66,31 @@ class Command(BaseCommand):
         out = self.stdout.write
         verb = "would import" if dry_run else "imported"
         out(f"{path.name}: {report.rows_read} row(s) read; area mapping {report.mapping}")
-        if report.year is not None:
-            how = "chosen with --year" if report.year_chosen else "the newest"
+        if report.year_chosen:
             others = [y for y in report.years if y != report.year]
             history = f"; {', '.join(map(str, others))} stored as history" if others else ""
-            out(f"  year in use: {report.year} ({how}){history}")
+            out(f"  year in use: {report.year} (chosen with --year){history}")
+            if report.without_year:
+                out(
+                    f"  {report.without_year} result(s) per unit, group and index have no row "
+                    f"of {report.year}: none of them is in use now (import without --year to "
+                    "use each one's newest year)"
+                )
+        elif report.years:
+            out(
+                f"  years: {years_text(report.years)}; each result uses its own newest year "
+                "(a school the newest round did not survey keeps its latest), older ones are "
+                "history"
+            )
         out(
             f"  {verb} {report.imported} result(s) per unit, group, index, year and round "
-            f"({report.current} of the year in use, {report.context} context index(es))"
+            f"({report.current} in use, {report.context} context index(es))"
         )
+        if report.retired:
+            out(
+                f"  {report.retired} stored result(s) no longer in use: the area mapping now "
+                "sends their area elsewhere or skips it"
+            )
         if report.pooled:
             out(
                 f"  pooled over grade levels, weighted by answers: {report.pooled_rows} row(s) "
