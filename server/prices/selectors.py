@@ -9,13 +9,19 @@ from shared.catalogue import load_catalogue
 
 
 def price_table(price_list: PriceList) -> PriceTable:
-    """One stored version as a `PriceTable` (rates in their own price years)."""
-    rates = {
-        (r.element, r.grade): Rate(
-            sek_per_unit=r.sek_per_unit, source=r.source, price_year=r.price_year
-        )
-        for r in price_list.rates.all()
-    }
+    """One stored version as a `PriceTable` (rates in their own price years).
+
+    An element or grade the version lacks (an element a later catalogue added) takes the
+    shipped default rate, with its default source, so no cost is ever missing."""
+    rates = dict(default_prices(load_catalogue()).rates)
+    rates.update(
+        {
+            (r.element, r.grade): Rate(
+                sek_per_unit=r.sek_per_unit, source=r.source, price_year=r.price_year
+            )
+            for r in price_list.rates.all()
+        }
+    )
     return PriceTable(
         version=price_list.version,
         rates=rates,

@@ -197,3 +197,18 @@ def test_the_command_refuses_an_unusable_file_with_each_problem(tmp_path: Path) 
         call_command("import_prices", str(path), stderr=err)
 
     assert "line 2, betyg: grade A has no repair" in err.getvalue()
+
+
+def test_an_element_a_stored_version_lacks_takes_its_default_rate(tmp_path: Path) -> None:
+    """A later catalogue may add an element no stored version prices: it costs at the
+    default rate (with the default source) instead of failing rankings, plans and pushes."""
+    prices_import(write(tmp_path, HEADER + GOOD))
+    PriceRate.objects.filter(price_list__version=2, element="play_equipment").delete()
+
+    table = price_list_current()
+    again = prices_import(write(tmp_path, HEADER + "roof;C;1100;Ramavtal 2026;2026\n"))
+
+    default = load_catalogue().element("play_equipment").repair_rate.D
+    assert table.rate("play_equipment", "D") == default
+    assert "not cross-checked" in table.rates[("play_equipment", "D")].source
+    assert again.version == 3 and price_list_current().rate("play_equipment", "D") == default
