@@ -82,12 +82,6 @@ SKIP_REASONS: Final = {
 }
 
 
-def _norm(text: Any) -> str:
-    value = "" if text is None else str(text).replace("\ufeff", "")
-    value = re.sub(r"[_\-–/:()]+", " ", value.strip().lower())
-    return re.sub(r"\s+", " ", value).strip()
-
-
 @dataclass
 class Problem:
     line: int
@@ -149,11 +143,11 @@ class ImportReport:
     suppressed: list[int] = field(default_factory=list)
     """Lines the source suppressed (no index): stored without a value, never shown."""
     under_threshold: int = 0
+    """Stored results in use with fewer answers than the threshold: never shown."""
     without_year: int = 0
     """With --year: results (unit, group, index) that have no row of that year, so none in use."""
     retired: int = 0
     """Stored results no longer current because the area mapping now sends their area elsewhere."""
-    """Stored results in use with fewer answers than the threshold: never shown."""
     references: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, list[Problem]] = field(default_factory=dict)
     bad: list[Problem] = field(default_factory=list)
@@ -205,7 +199,7 @@ def find_header(
 
 
 def _group(text: str) -> str | None:
-    value = _norm(text)
+    value = area_key(text)
     if any(w in value for w in ("lärare", "personal", "pedagog", "teacher", "staff", "rektor")):
         return "teachers"
     if any(w in value for w in ("vårdnad", "förälder", "föräldrar", "parent", "guardian")):
@@ -222,7 +216,7 @@ def _number(cell: Any) -> float | None | str:
     if isinstance(cell, int | float) and not isinstance(cell, bool):
         return float(cell) if math.isfinite(cell) else str(cell)
     text = str(cell).strip()
-    if _norm(text) in SUPPRESSED or text in SUPPRESSED:
+    if area_key(text) in SUPPRESSED or text in SUPPRESSED:
         return None
     try:
         value = float(text.replace("\u00a0", "").replace(" ", "").replace(",", "."))
@@ -239,7 +233,7 @@ _YEARS = re.compile(r"(?<!\d)(\d{4})(?:\s*[/\-–]\s*(\d{2}|\d{4}))?(?!\d)")
 
 
 def _round(text: str) -> str | None:
-    value = _norm(text)
+    value = area_key(text)
     if not value:
         return ""
     if value.startswith(("vt", "vår", "spring")):
@@ -276,14 +270,14 @@ def _grade_in_group(text: str) -> str:
 
 
 def _reference_level(name: str, municipality: str) -> str | None:
-    key = _norm(name)
+    key = area_key(name)
     if not key:
         return None
     if key.startswith(("riket", "hela riket", "sverige", "nation", "country", "sweden")):
         return "national"
     if "region" in key or key.endswith(" län") or key == "län":
         return "region"
-    town = _norm(municipality)
+    town = area_key(municipality)
     if (
         "kommun" in key
         or "municipality" in key
@@ -334,7 +328,7 @@ def parse_rows(
         scale_100_sd = any(isinstance(v, float) and v > 6 for v in values)
 
     for line, row in enumerate(table[header_at + 1 :], start=header_at + 2):
-        if not any(_norm(c) for c in row):
+        if not any(area_key(c) for c in row):
             continue
         report.rows_read += 1
 
@@ -535,9 +529,8 @@ def survey_results_import(
     MalformedFile only when nothing can be imported (no header; `year` not in the file; an
     unusable mapping file). See the module docstring and README for each kind of row.
     """
-    configured = getattr(settings, "SURVEY_AREA_MAPPING", None)
     try:
-        mapping = load_area_mapping(mapping_path or (Path(configured) if configured else None))
+        mapping = load_area_mapping(mapping_path or settings.SURVEY_AREA_MAPPING)
     except AreaMappingError as exc:
         raise MalformedFile([Problem(0, str(exc))]) from exc
     report = ImportReport(mapping=str(mapping.path))
@@ -589,24 +582,20 @@ def survey_results_import(
     stored = [r for _, r in units] + [r for _, r in parsed.references]
     report.suppressed = sorted(r.line for r in stored if r.mean is None)
     report.bad.sort(key=lambda p: p.line)
-    if dry_run:
-        _count_current(report, unit_results, threshold())
-        return report
-    with transaction.atomic():
-        _store(ImportedResult, unit_results, path.name, owner=lambda o: {"unit_id": o})
-        _store(
-            ImportedReference,
-            references,
-            path.name,
-            owner=lambda o: {"level": o[0], "name": o[1]},
-        )
-        _mark_current(ImportedResult, unit_results, report, owner=lambda o: {"unit_id": o})
-        _mark_current(
-            ImportedReference, references, report, owner=lambda o: {"level": o[0], "name": o[1]}
-        )
-        report.retired = _retire_unmapped(ImportedResult, mapping) + _retire_unmapped(
-            ImportedReference, mapping
-        )
+    if not dry_run:
+        with transaction.atomic():
+            _store(ImportedResult, unit_results, path.name, owner=lambda o: {"unit_id": o})
+            _store(
+                ImportedReference,
+                references,
+                path.name,
+                owner=lambda o: {"level": o[0], "name": o[1]},
+            )
+            _mark_current(ImportedResult, unit_results, report, owner=("unit_id",))
+            _mark_current(ImportedReference, references, report, owner=("level", "name"))
+            report.retired = _retire_unmapped(ImportedResult, mapping) + _retire_unmapped(
+                ImportedReference, mapping
+            )
     _count_current(report, unit_results, threshold())
     return report
 
@@ -637,23 +626,43 @@ def _store(model: Any, results: Mapping[tuple[Any, ...], Pooled], source: str, o
 
 
 def _mark_current(
-    model: Any, results: Mapping[tuple[Any, ...], Pooled], report: ImportReport, owner: Any
+    model: Any,
+    results: Mapping[tuple[Any, ...], Pooled],
+    report: ImportReport,
+    owner: tuple[str, ...],
 ) -> None:
     """For each (owner, group, index) the file holds: the row of the year in use (its
     latest round) is current, every other year is history. The year in use is the chosen
     one, else that result's own newest year, in the file or already stored (a school the
     newest round did not survey keeps its latest result; importing last year's regional
-    file must not push this year's Skolenkäten aside)."""
+    file must not push this year's Skolenkäten aside).
+
+    `owner` names the model's owner fields (one: the owner is the value; several: a
+    tuple). One read of the stored rows and two updates, whatever the file's size."""
     keys = {(who, group, index) for who, group, index, _, _ in results}
-    for who, group, index in keys:
-        rows = model.objects.filter(**owner(who), respondent_group=group, index=index)
-        periods = list(rows.values_list("id", "year", "round"))
-        in_use = report.year if report.year_chosen else max(y for _, y, _ in periods)
-        candidates = [(_ROUND_ORDER.get(r, 0), pk) for pk, y, r in periods if y == in_use]
+    if not keys:
+        return
+    last = [who[-1] if len(owner) > 1 else who for who, _, _ in keys]
+    stored = model.objects.filter(
+        **{f"{owner[-1]}__in": set(last)},
+        respondent_group__in={group for _, group, _ in keys},
+        index__in={index for _, _, index in keys},
+    ).values_list("id", *owner, "respondent_group", "index", "year", "round", "current")
+    periods: dict[tuple[Any, ...], list[tuple[int, int, str, bool]]] = defaultdict(list)
+    for pk, *values in stored:
+        who = tuple(values[: len(owner)]) if len(owner) > 1 else values[0]
+        group, index, year, round_, current = values[len(owner) :]
+        if (who, group, index) in keys:
+            periods[(who, group, index)].append((pk, year, round_, current))
+    to_set, to_clear = [], []
+    for rows in periods.values():
+        in_use = report.year if report.year_chosen else max(year for _, year, _, _ in rows)
+        candidates = [(_ROUND_ORDER.get(r, 0), pk) for pk, year, r, _ in rows if year == in_use]
         chosen = max(candidates)[1] if candidates else None
-        rows.exclude(pk=chosen).filter(current=True).update(current=False)
-        if chosen is not None:
-            rows.filter(pk=chosen, current=False).update(current=True)
+        to_set += [pk for pk, _, _, current in rows if pk == chosen and not current]
+        to_clear += [pk for pk, _, _, current in rows if pk != chosen and current]
+    model.objects.filter(pk__in=to_clear).update(current=False)
+    model.objects.filter(pk__in=to_set).update(current=True)
 
 
 def _retire_unmapped(model: Any, mapping: AreaMapping) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -25,7 +27,7 @@ from server.campaigns.models import (
 )
 from server.core.municipality import current_municipality
 from server.schools.models import SchoolUnit
-from surveys.areas import AreaMappingError, load_area_mapping
+from surveys.areas import AreaMapping, AreaMappingError, load_area_mapping
 from surveys.questionnaire import load_common, localize
 from surveys.scoring import (
     AGGREGATE_COLUMNS,
@@ -126,9 +128,7 @@ def _imported_frame(rows: Any, own: dict[tuple[str, str], float]) -> pd.DataFram
     return frame
 
 
-def imported_aggregates(
-    *, own: pd.DataFrame | None = None, context: bool = False, unit_ids: list[int] | None = None
-) -> pd.DataFrame:
+def imported_aggregates(*, own: pd.DataFrame, context: bool = False) -> pd.DataFrame:
     """Imported official results of the year in use, as aggregate rows
     (`AGGREGATE_COLUMNS`), by unit id: our indices, or with `context` the context indices.
 
@@ -138,9 +138,6 @@ def imported_aggregates(
     0 respondents: never shown, never used.
     """
     rows = ImportedResult.objects.filter(current=True, context=context)
-    if unit_ids is not None:
-        rows = rows.filter(unit_id__in=unit_ids)
-    own = survey_aggregates() if own is None else own
     spreads = own_spreads(own, limit=threshold())
     return _imported_frame(
         rows.values_list("unit_id", "respondent_group", "index", "respondents", "mean", "sd"),
@@ -170,6 +167,18 @@ def _period_label(publisher: str, round_: str, year: int, grades: str = "") -> s
     return ", ".join(part for part in parts if part)
 
 
+def _origins(*, unit_ids: list[int], context: bool) -> dict[tuple[int, str, str], tuple[str, str]]:
+    """(unit id, group, index) -> (where and when it was published, its grade levels), for
+    the imported results in use of these units."""
+    rows = ImportedResult.objects.filter(unit_id__in=unit_ids, current=True, context=context)
+    return {
+        (unit, group, index): (_period_label(publisher, round_, year, grades), grades)
+        for unit, group, index, publisher, round_, year, grades in rows.values_list(
+            "unit_id", "respondent_group", "index", "publisher", "round", "year", "grades"
+        )
+    }
+
+
 def imported_origins(
     *, unit_ids: list[int], now: datetime | None = None
 ) -> dict[tuple[int, str, str], str]:
@@ -182,13 +191,10 @@ def imported_origins(
         .values_list("unit_id", "respondent_group")
         .distinct()
     )
-    rows = ImportedResult.objects.filter(unit_id__in=unit_ids, current=True, context=False)
     return {
-        (unit, group, index): _period_label(publisher, round_, year, grades)
-        for unit, group, index, publisher, round_, year, grades in rows.values_list(
-            "unit_id", "respondent_group", "index", "publisher", "round", "year", "grades"
-        )
-        if (unit, group) not in ours
+        key: label
+        for key, (label, _) in _origins(unit_ids=unit_ids, context=False).items()
+        if key[:2] not in ours
     }
 
 
@@ -205,14 +211,7 @@ def context_results(*, unit_ids: list[int]) -> list[dict[str, Any]]:
     mine = scored[scored["unit"].isin(set(unit_ids))]
     if mine.empty:
         return []
-    labels = {
-        (unit, group, index): (_period_label(publisher, round_, year, grades), grades)
-        for unit, group, index, publisher, round_, year, grades in ImportedResult.objects.filter(
-            unit_id__in=unit_ids, current=True, context=True
-        ).values_list(
-            "unit_id", "respondent_group", "index", "publisher", "round", "year", "grades"
-        )
-    }
+    labels = _origins(unit_ids=unit_ids, context=True)
     out = []
     for row in mine.itertuples():
         hidden = bool(row.suppressed)
@@ -254,11 +253,19 @@ def context_index_names(*, lang: str) -> Callable[[str], str]:
     file (its Swedish name when the file gives none or cannot be read)."""
     if not lang.startswith("en"):
         return lambda name: name
+    path = Path(settings.SURVEY_AREA_MAPPING)
     try:
-        mapping = load_area_mapping(getattr(settings, "SURVEY_AREA_MAPPING", None))
-    except AreaMappingError:
+        mapping = _mapping_as_of(path, path.stat().st_mtime_ns)
+    except (OSError, AreaMappingError):
         return lambda name: name
     return mapping.english
+
+
+@lru_cache(maxsize=4)
+def _mapping_as_of(path: Path, modified_ns: int) -> AreaMapping:
+    """The mapping file read once per version of it (pages ask on every request; an edited
+    file is read again, since its modification time is part of the key)."""
+    return load_area_mapping(path)
 
 
 def threshold() -> int:

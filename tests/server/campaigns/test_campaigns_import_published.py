@@ -8,6 +8,7 @@ import re
 from io import StringIO
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
@@ -40,16 +41,16 @@ def run(path: Path = EXAMPLE, *args: str) -> str:
     return out.getvalue()
 
 
-def lines_of(text: str) -> list[str]:
-    """The example's data lines as (line number, cells), numbered as the report numbers."""
+def lines_of() -> list[str]:
+    """The example's lines (the report numbers them from 1)."""
     return EXAMPLE.read_text(encoding="utf-8-sig").splitlines()
 
 
 def example_rows(**match: str) -> list[tuple[int, list[str]]]:
-    header = lines_of("")[1].split(";")
+    header = lines_of()[1].split(";")
     names = {name.strip(): i for i, name in enumerate(header)}
     out = []
-    for number, line in enumerate(lines_of("")[2:], start=3):
+    for number, line in enumerate(lines_of()[2:], start=3):
         cells = line.split(";")
         if all(cells[names[k]] == v for k, v in match.items()):
             out.append((number, cells))
@@ -62,7 +63,7 @@ def test_it_takes_the_published_file_unedited_and_reports_every_kind_of_row(
     out = run()
 
     teacher_lines = [n for n, _ in example_rows(Respondentgrupp="Lärare")]
-    assert f"{len(lines_of('')) - 2} row(s) read" in out
+    assert f"{len(lines_of()) - 2} row(s) read" in out
     assert "years: 2023, 2024, 2025; each result uses its own newest year" in out
     assert (
         f"skipped, teachers or other staff: not a group Skolmiljö surveys: "
@@ -264,6 +265,10 @@ def test_the_experience_pillar_uses_the_current_year_only(units: dict[str, Schoo
     assert set(experience["group"]) == {"pupils", "parents"}
     assert len(experience[experience["group"] == "pupils"]) == len(CODES)
     assert experience["index_mean"].between(0, 10).all()
+    # Older years are history: changing them changes nothing the pillar reads.
+    ImportedResult.objects.filter(current=False).update(mean=0.0, respondents=500)
+    again = load_experience(site_ids=[u.site_id for u in units.values()])
+    pd.testing.assert_frame_equal(again, experience)
 
 
 def test_dry_run_reports_and_writes_nothing(units: dict[str, SchoolUnit]) -> None:

@@ -17,7 +17,6 @@ from server.campaigns.importing import (
 )
 from server.core.table_commands import add_table_arguments, table_options
 
-_LEVELS = {"municipality": "municipality", "region": "region", "national": "national"}
 _SHOW_LINES = 12
 
 
@@ -97,7 +96,7 @@ class Command(BaseCommand):
                 f"into {report.pooled} result(s) and reference(s)"
             )
         if report.references:
-            parts = ", ".join(f"{_LEVELS[k]} {v}" for k, v in sorted(report.references.items()))
+            parts = ", ".join(f"{k} {v}" for k, v in sorted(report.references.items()))
             out(f"  {verb} reference(s) from aggregate rows: {parts}")
         if report.suppressed:
             out(
