@@ -358,16 +358,13 @@ def priority_map(
         scale = len(schools) > SCALE_THRESHOLD
     colours = need_scale(lang)
 
-    if center is not None:
-        m = folium.Map(
-            location=list(center),
-            tiles=None,
-            prefer_canvas=scale,
-            control_scale=True,
-            zoom_start=max(1, min(zoom, _MAX_ZOOM)),
-        )
-    else:
-        m = folium.Map(tiles=None, prefer_canvas=scale, control_scale=True, zoom_start=12)
+    m = folium.Map(
+        location=list(center) if center is not None else None,
+        tiles=None,
+        prefer_canvas=scale,
+        control_scale=True,
+        zoom_start=max(1, min(zoom, _MAX_ZOOM)) if center is not None else 12,
+    )
     # Clustering needs the map's own zoom range; tiles would otherwise set it.
     m.options["max_zoom"] = _MAX_ZOOM
     if center is None and len(schools):

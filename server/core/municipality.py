@@ -39,6 +39,13 @@ class Municipality:
     survey_threshold: int
     """Fewest respondents before any survey result is shown; >= the environment's floor."""
 
+    @property
+    def center(self) -> tuple[float, float] | None:
+        """(lat, lon) the maps open at; None: they fit the schools."""
+        if self.center_lat is None or self.center_lon is None:
+            return None
+        return self.center_lat, self.center_lon
+
 
 def seeded_municipality() -> Municipality:
     """The values the environment gives, before an administrator edits them."""

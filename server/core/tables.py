@@ -127,7 +127,7 @@ def find_header(
                 if wanted in cells and cells.index(wanted) not in found.values():
                     found[name] = cells.index(wanted)
                     break
-        if (complete(found) if complete else key in found):
+        if complete(found) if complete else key in found:
             titles = {name: str(row[at]).strip() for name, at in found.items()}
             return Header(number, found, titles)
     if key in explicit:

@@ -10,7 +10,7 @@ from typing import Any
 
 from server.schools.importing.values import slug
 
-__all__ = ["ReferenceDataError", "parse_years", "read_districts", "read_sites", "slug"]
+__all__ = ["ReferenceDataError", "parse_years", "read_sites", "slug"]
 
 SCHOOL_FORMS = {"Grundskola": "grundskola", "Anpassad grundskola": "anpassad_grundskola"}
 _YEARS = re.compile(r"^\s*(F|\d{1,2})\s*[–-]\s*(\d{1,2})\s*$")
@@ -30,16 +30,6 @@ def parse_years(text: str) -> tuple[int, int]:
     if first > last:
         raise ReferenceDataError(f"School years {text!r} run backwards.")
     return first, last
-
-
-@dataclass(frozen=True)
-class DistrictRecord:
-    code: str
-    name: str
-    kind: str
-    official_code: int
-    parent_code: str | None
-    boundary: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -74,47 +64,6 @@ class SiteRecord:
     @property
     def pupils(self) -> int:
         return sum(u.pupils for u in self.units)
-
-
-def read_districts(data_dir: Path) -> list[DistrictRecord]:
-    """City areas first, then the statistical districts that name them as parent."""
-    areas = _features(data_dir / "stadsomraden.geojson")
-    districts = _features(data_dir / "mellanomraden.geojson")
-    area_codes: dict[int, str] = {}
-    records: list[DistrictRecord] = []
-    for feature in areas:
-        props = feature["properties"]
-        code = slug(props["NAMN"])
-        area_codes[int(props["STADSOMRAD"])] = code
-        records.append(
-            DistrictRecord(
-                code,
-                props["NAMN"],
-                "city_area",
-                int(props["STADSOMRAD"]),
-                None,
-                feature["geometry"],
-            )
-        )
-    for feature in districts:
-        props = feature["properties"]
-        parent = area_codes.get(int(props["STADSOMRAD"]))
-        if parent is None:
-            raise ReferenceDataError(
-                f"mellanomraden.geojson: district {props['NAMN']!r} names city area "
-                f"{props['STADSOMRAD']}, which stadsomraden.geojson does not have."
-            )
-        records.append(
-            DistrictRecord(
-                slug(props["NAMN"]),
-                props["NAMN"],
-                "district",
-                int(props["MELLANOMRA"]),
-                parent,
-                feature["geometry"],
-            )
-        )
-    return records
 
 
 def read_sites(data_dir: Path) -> list[SiteRecord]:

@@ -160,7 +160,7 @@ def _load_sites(
     plan = schools_plan(ParsedFile(rows=rows, skipped=[], codes={r.code for r in rows}))
     if plan.skipped:
         raise reference.ReferenceDataError(f"schools.json: record {plan.skipped[0]}")
-    schools_apply(plan, progress=lambda step, done, total: None)
+    schools_apply(plan, progress=_quiet)
     progress("Sites and school units (synthetic building attributes)", len(sites), len(sites))
     return result
 

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from server.accounts.models import Device
@@ -107,13 +107,14 @@ def inspections_store(
         )
     }
     catalogues = accepted_catalogues()
-    prices = prices_for_plan()
     errors = [_server_errors(i, sites, catalogues, now) for i in inspections]
     results: list[PushResult | None] = [
         PushResult(uuid=str(i.uuid), status="invalid", errors=e) if e else None
         for i, e in zip(inspections, errors, strict=True)
     ]
     todo = [n for n, r in enumerate(results) if r is None]
+    # Only a batch with something to store pays for reading the price list.
+    prices = prices_for_plan() if todo else None
     # The fast path: new UUIDs, each once in the batch, go in with two bulk inserts.
     repeats = Counter(inspections[n].uuid for n in todo)
     known = set(
@@ -462,14 +463,13 @@ def photos_purge(*, now: datetime, dry_run: bool = False) -> int:
 
 def ratings_reprice(*, prices: PriceTable) -> int:
     """Every stored cost estimate recomputed as its quantity x `prices` (a new price list
-    or index); ratings without a quantity behind them keep none. Returns the rows changed."""
-    changed = 0
-    with transaction.atomic():
-        for (element, grade), rate in sorted(prices.rates.items()):
-            changed += Rating.objects.filter(
-                element=element, grade=grade, cost_quantity__isnull=False
-            ).update(estimated_cost_sek=F("cost_quantity") * rate.sek_per_unit)
-        changed += Rating.objects.filter(grade__in=["A", "N"], cost_quantity__isnull=False).update(
-            estimated_cost_sek=0.0
-        )
-    return changed
+    or index) in one UPDATE; ratings without a quantity behind them keep none. Returns the
+    rows changed."""
+    cases = [
+        When(element=element, grade=grade, then=F("cost_quantity") * rate.sek_per_unit)
+        for (element, grade), rate in sorted(prices.rates.items())
+    ]
+    priced = Q(grade__in=["A", "N"]) | Q(element__in={element for element, _ in prices.rates})
+    return Rating.objects.filter(priced, cost_quantity__isnull=False).update(
+        estimated_cost_sek=Case(*cases, When(grade__in=["A", "N"], then=Value(0.0)))
+    )

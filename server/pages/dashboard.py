@@ -79,12 +79,9 @@ def municipality_view() -> dict[str, Any]:
     """The view the maps open at: the municipality's centre and zoom, or (no centre set)
     none, so the map fits the schools."""
     municipality = current_municipality()
-    if municipality.center_lat is None or municipality.center_lon is None:
+    if municipality.center is None:
         return {"center": None}
-    return {
-        "center": (municipality.center_lat, municipality.center_lon),
-        "zoom": municipality.zoom,
-    }
+    return {"center": municipality.center, "zoom": municipality.zoom}
 
 
 def ranking_map_html(

@@ -96,9 +96,9 @@ def _priced(ratings: pd.DataFrame, prices: PriceTable) -> pd.DataFrame:
     another price year); a rating with no quantity behind it keeps its stored value."""
     if ratings.empty:
         return ratings
-    known = {key: rate.sek_per_unit for key, rate in prices.rates.items()}
-    pairs = pd.Series(list(zip(ratings["element"], ratings["grade"], strict=True)))
-    rate = pairs.map(known).to_numpy(dtype=float, na_value=float("nan"))
+    known = pd.Series({key: rate.sek_per_unit for key, rate in prices.rates.items()})
+    pairs = pd.MultiIndex.from_arrays([ratings["element"], ratings["grade"]])
+    rate = known.reindex(pairs).to_numpy(dtype=float, na_value=float("nan"))
     rate[ratings["grade"].isin(["A", "N"]).to_numpy()] = 0.0
     quantity = pd.to_numeric(ratings["cost_quantity"], errors="coerce").to_numpy(dtype=float)
     cost = quantity * rate

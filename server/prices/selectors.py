@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from server.core.municipality import current_municipality
 from server.prices.models import CostIndexYear, PriceList
 from server.prices.table import PriceTable, Rate, default_prices
@@ -60,7 +62,7 @@ def prices_for_plan(*, price_year: int | None = None) -> PriceTable:
     the construction-cost index, as plans, rankings and cost estimates use it."""
     year = current_municipality().price_year if price_year is None else price_year
     index, illustrative_years = cost_index()
-    table = price_list_current()
-    scaled_from = [y for y in table.in_year(year, index).factors if y != year]
+    scaled = price_list_current().in_year(year, index)
+    scaled_from = [y for y in scaled.factors if y != year]
     illustrative = bool(scaled_from) and bool({year, *scaled_from} & illustrative_years)
-    return table.in_year(year, index, illustrative=illustrative)
+    return dataclasses.replace(scaled, illustrative_index=illustrative)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Avg, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -105,18 +105,20 @@ def _map_view(site: Site | None) -> dict[str, Any]:
     middle of the city's placed sites, else the municipality's map centre, else Sweden.
     (The imported schools come before the configured centre, which may still be the
     environment's default.)"""
-    municipality = current_municipality()
-    centre = site_district_centre(site=site) if site is not None else None
-    if centre is not None:
+    centre = None
+    if site is not None and not site.has_position:
+        centre = site_district_centre(site=site)
+    if site is not None and site.has_position:
+        lat, lon, zoom = site.lat, site.lon, 16  # the picker starts at its marker anyway
+    elif centre is not None:
         (lat, lon), zoom = centre, 14
     else:
-        known = list(Site.objects.filter(lat__isnull=False).values_list("lat", "lon")[:5000])
-        if known:
-            lat = sum(p[0] for p in known) / len(known)
-            lon = sum(p[1] for p in known) / len(known)
-            zoom = municipality.zoom
-        elif municipality.center_lat is not None and municipality.center_lon is not None:
-            lat, lon, zoom = municipality.center_lat, municipality.center_lon, municipality.zoom
+        middle = Site.objects.filter(lat__isnull=False).aggregate(lat=Avg("lat"), lon=Avg("lon"))
+        municipality = current_municipality()
+        if middle["lat"] is not None:
+            lat, lon, zoom = middle["lat"], middle["lon"], municipality.zoom
+        elif municipality.center is not None:
+            (lat, lon), zoom = municipality.center, municipality.zoom
         else:
             lat, lon, zoom = 62.0, 16.0, 5
     return {

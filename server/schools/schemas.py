@@ -105,7 +105,7 @@ class SiteOut(Schema):
 
     @staticmethod
     def resolve_needs_position(obj: Any) -> bool:
-        return obj.lat is None or obj.lon is None
+        return not obj.has_position
 
     @staticmethod
     def resolve_removed(obj: Any) -> bool:
@@ -117,7 +117,7 @@ class SiteDetailOut(SiteOut):
 
     @staticmethod
     def resolve_units(obj: Any) -> list[Any]:
-        return [u for u in obj.units.all() if u.removed_at is None]
+        return list(obj.units.all())  # the selector prefetches the active units only
 
 
 class SitePage(PageMeta):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from server.schools.models import District, SchoolUnit, Site
 from shared.errors import ErrorDetail, InvalidInput, NotFound
@@ -85,7 +85,8 @@ def site_list(
 
 
 def site_get(*, code: str) -> Site:
-    site = site_list(include_removed=True).prefetch_related("units").filter(code=code).first()
+    active = Prefetch("units", SchoolUnit.objects.filter(removed_at__isnull=True))
+    site = site_list(include_removed=True).prefetch_related(active).filter(code=code).first()
     if site is None:
         raise NotFound(f"There is no site (skolhus) with code '{code}'.")
     return site

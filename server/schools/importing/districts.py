@@ -89,7 +89,7 @@ def districts_plan(
         )
     rows = _read(features, name_property, code_property, parent_property, plan)
     _kinds(rows, kind)
-    existing = list(District.objects.all())
+    existing = list(District.objects.select_related("parent"))
     _codes(rows, existing, plan)
     by_ref = _file_refs(rows)
     # Parents before the features that name them.

@@ -364,7 +364,10 @@ def schools_apply(plan: Plan, *, progress: Progress = quiet) -> None:
 def _save(row: Site | SchoolUnit, values: dict[str, Any]) -> None:
     for name, value in values.items():
         setattr(row, name, value)
-    row.full_clean(validate_unique=False, validate_constraints=False)
+    # The changed plain fields only: a foreign key was just loaded, and checking it would
+    # cost a query per row.
+    unchecked = [f.name for f in row._meta.fields if f.name not in values or f.is_relation]
+    row.full_clean(exclude=unchecked, validate_unique=False, validate_constraints=False)
     row.save(update_fields=[*values, "updated_at"])
 
 

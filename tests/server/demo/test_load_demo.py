@@ -56,6 +56,16 @@ def test_it_loads_the_city_idempotently_and_flags_everything_synthetic() -> None
     assert updated_at() == stamps
     assert dict(Inspection.objects.values_list("uuid", "content_hash")) == first_hashes
     assert (first["District"], first["Site"], first["SchoolUnit"]) == (40, 138, 172)
+    areas = District.objects.filter(kind=District.Kind.CITY_AREA)
+    assert sorted(areas.values_list("code", flat=True)) == [
+        "centrum", "hisingen", "nordost", "sydvast",
+    ]  # fmt: skip
+    districts = District.objects.filter(kind=District.Kind.DISTRICT)
+    assert districts.count() == 36 and not districts.filter(parent__isnull=True).exists()
+    assert all(
+        d["type"] in {"Polygon", "MultiPolygon"}
+        for d in District.objects.values_list("boundary", flat=True)
+    )
     assert 200 <= first["Inspection"] <= 600
     assert first["Response"] >= 3000
     assert not Site.objects.filter(attributes_synthetic=False).exists()

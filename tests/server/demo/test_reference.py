@@ -8,7 +8,6 @@ import pytest
 from server.demo.reference import (
     ReferenceDataError,
     parse_years,
-    read_districts,
     read_sites,
     slug,
 )
@@ -40,17 +39,6 @@ def test_it_rejects_malformed_school_years(text: str) -> None:
 )
 def test_it_makes_readable_ascii_slugs(name: str, expected: str) -> None:
     assert slug(name) == expected
-
-
-def test_it_reads_the_four_city_areas_and_36_districts() -> None:
-    records = read_districts(DATA)
-
-    areas = [r for r in records if r.kind == "city_area"]
-    districts = [r for r in records if r.kind == "district"]
-    assert sorted(r.code for r in areas) == ["centrum", "hisingen", "nordost", "sydvast"]
-    assert len(districts) == 36
-    assert {r.parent_code for r in districts} == {r.code for r in areas}
-    assert all(r.boundary["type"] in {"Polygon", "MultiPolygon"} for r in records)
 
 
 def test_it_groups_172_units_onto_138_sites() -> None:

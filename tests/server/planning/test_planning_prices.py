@@ -110,3 +110,19 @@ def test_the_ranking_costs_in_the_plan_price_year_by_the_index(city: dict[str, A
     ratings = ranking.ratings.set_index(["site", "element"])
     assert ratings.loc[("gamla", "roof"), "estimated_cost_sek"] == pytest.approx(10 * 2750)
     assert ranking.prices.assumptions()["index_illustrative"] is True
+
+
+def test_an_index_edit_reprices_the_stored_estimates_once_after_it_is_saved(
+    city: dict[str, Any], tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    import_rates(tmp_path, "roof;D;5000;Ramavtal;2025\n")  # not indexed yet: 5,000 a m²
+    roof = Rating.objects.get(site=city["old"], element="roof")
+    assert roof.estimated_cost_sek == 10 * 5000
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        CostIndexYear.objects.create(year=2025, value=100, source="Exempel")
+        CostIndexYear.objects.create(year=2026, value=120, source="Exempel")
+        assert Rating.objects.get(pk=roof.pk).estimated_cost_sek == 10 * 5000  # not yet
+
+    assert len(callbacks) == 1
+    assert Rating.objects.get(pk=roof.pk).estimated_cost_sek == pytest.approx(10 * 6000)
