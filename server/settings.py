@@ -335,6 +335,16 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The task queue (Celery, server/celery.py): on the same Redis when it is set, with a
+# worker process (`celery -A server worker`); without Redis (the demo) there is no worker
+# and tasks run in-process, so the demo needs nothing but Python.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("SKOLMILJO_TASK_QUEUE", "skolmiljo").strip()
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
 # The address tablets reach this server at; it goes into enrollment QR codes.
 PUBLIC_URL = os.environ.get("SKOLMILJO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 ENROLLMENT_CODE_HOURS = int(os.environ.get("SKOLMILJO_ENROLLMENT_CODE_HOURS", 24))

@@ -101,7 +101,10 @@ def _empty_cache() -> Any:
     yield
     from django.core.cache import cache
 
+    from server.planning.precompute import forget_all
+
     cache.clear()
+    forget_all()  # the rankings this process keeps beside the cache
 
 
 REDIS_TEST_URL = "redis://127.0.0.1:6379/15"

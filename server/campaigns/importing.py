@@ -37,6 +37,7 @@ from django.db import transaction
 from server.campaigns.models import ImportedReference, ImportedResult
 from server.campaigns.selectors import threshold
 from server.core import tables
+from server.core.data_version import bump
 from server.core.municipality import current_municipality
 from server.core.tables import HeaderNotFound, TableError
 from server.schools.models import SchoolUnit
@@ -596,6 +597,7 @@ def survey_results_import(
             report.retired = _retire_unmapped(ImportedResult, mapping) + _retire_unmapped(
                 ImportedReference, mapping
             )
+            bump()  # results changed by UPDATE, which sends no signal
     _count_current(report, unit_results, threshold())
     return report
 

@@ -22,6 +22,7 @@ from server.campaigns.models import (
     campaign_opened,
     local_today,
 )
+from server.core.data_version import bump
 from server.schools.models import SchoolUnit
 from shared.errors import AppError, Conflict, ErrorDetail, InvalidInput, NotFound
 from surveys.questionnaire import ANSWER_VALUES, QuestionnaireError, load_questionnaire
@@ -279,5 +280,6 @@ def survey_answers_purge(*, now: datetime, dry_run: bool = False) -> int:
         with transaction.atomic():
             Answer.objects.filter(response__campaign_id=campaign_id).delete()
             _, counts = Response.objects.filter(campaign_id=campaign_id).delete()
+            bump()  # a closed campaign's result is gone
         deleted += counts.get(Response._meta.label, 0)
     return deleted

@@ -52,6 +52,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, router, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from server.core.data_version import bump
 from server.core.roles import ROLES
 
 FORMAT: Final = "skolmiljo-backup"
@@ -64,7 +65,14 @@ MAKE_KEY: Final = (
 )
 # What `migrate` makes in every installation (content types, permissions) and what is not
 # worth keeping (sessions): left out of the archive and ignored by the emptiness check.
-NOT_KEPT: Final = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
+# The data version is this database's own count of writes: a restored one could repeat
+# a count whose cached rankings were of other data. A restore bumps it instead.
+NOT_KEPT: Final = {
+    "contenttypes.contenttype",
+    "auth.permission",
+    "sessions.session",
+    "core.dataversion",
+}
 
 
 class BackupError(Exception):
@@ -402,6 +410,7 @@ def _restore_from(tar: tarfile.TarFile, path: Path, key: str | None) -> BackupRe
             _ensure_role_groups()
             for item in manifest["files"]:
                 _restore_file(tar, cipher, item)
+            bump()
     return BackupReport(
         rows=manifest["rows"], files=len(manifest["files"]), encrypted=cipher.fernet is not None
     )

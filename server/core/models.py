@@ -133,3 +133,12 @@ def _municipality_changed(**kwargs: Any) -> None:
     # backup's restore uses, saves raw and skips save().)
     forget_cached_municipality()
     transaction.on_commit(forget_cached_municipality)
+
+
+class DataVersion(models.Model):
+    """One row: how many writes that can change a ranking have been committed. Rankings
+    are cached by it (server.core.data_version), so every server process sees a write at
+    once, whatever cache it has."""
+
+    number = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)

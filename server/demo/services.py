@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from server.campaigns.models import Answer, Campaign, Response
+from server.core.data_version import bump
 from server.core.roles import INSPECTOR, PLANNER
 from server.core.tables import TableError
 from server.demo import photos as demo_photos
@@ -69,6 +70,7 @@ def demo_load(*, data_dir: Path, seed: int = 2026, progress: Progress = _quiet) 
         sites, attrs, catalogue, inspector, seed, progress
     )
     n_camp, n_resp, n_ans = _load_campaigns(sites, district_rows, conditions, seed, progress)
+    bump()  # much of the above is bulk inserts, which send no signal
     return DemoSummary(
         districts=len(district_rows),
         sites=len(sites),

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from server.accounts.models import Device
 from server.core.bulk import insert_rows
+from server.core.data_version import bump
 from server.core.memory import collector_paused
 from server.inspections.catalogues import accepted_catalogues
 from server.inspections.models import Inspection, InspectionRevision, Photo, Rating
@@ -291,6 +292,7 @@ def _create_many(
                     )
                 ),
             )
+            bump()  # bulk inserts send no signals
     except IntegrityError:
         return False
     return True
@@ -470,6 +472,8 @@ def ratings_reprice(*, prices: PriceTable) -> int:
         for (element, grade), rate in sorted(prices.rates.items())
     ]
     priced = Q(grade__in=["A", "N"]) | Q(element__in={element for element, _ in prices.rates})
-    return Rating.objects.filter(priced, cost_quantity__isnull=False).update(
+    changed = Rating.objects.filter(priced, cost_quantity__isnull=False).update(
         estimated_cost_sek=Case(*cases, When(grade__in=["A", "N"], then=Value(0.0)))
     )
+    bump()
+    return changed

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
+from django.core.cache import cache
 from django.templatetags.static import static
 from django.utils.translation import get_language
 
@@ -14,8 +16,10 @@ from maps.priority import priority_map
 from server.core.municipality import current_municipality
 from server.inspections.catalogues import element_name
 from server.planning.models import SavedPlan
-from server.planning.services import Ranking
+from server.planning.selectors import Ranking
 from server.schools.models import District
+
+MAP_CACHE_SECONDS: Final = 3600
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,7 @@ def ranking_map_html(
         plan_years=plan_years,
         show_funded=show_funded,
         site_url="/sites/{code}/",
-        popup_url="/api/v1/sites/{code}/popup",
+        popup_url=popup_url(ranking),
         tiles=tiles,
         synthetic=ranking.synthetic,
         lang=get_language() or "sv",
@@ -111,6 +115,34 @@ def ranking_map_html(
     )
     use_local_assets(m, lambda path: static(f"maps/vendor/{path}"))
     return str(m.get_root().render())
+
+
+def popup_url(ranking: Ranking) -> str:
+    """The URL template a map's popups are fetched from: the ranking's own query, so a
+    popup shows the numbers of the map it is on."""
+    query = ranking.query.as_query()
+    return "/api/v1/sites/{code}/popup" + (f"?{query}" if query else "")
+
+
+def cached_map_html(name: str, ranking: Ranking, extra: str, build: Callable[[], str]) -> str:
+    """A map's HTML, built once per data version, ranking query, language and `extra`
+    (what else it shows): a page and the map frame it embeds are two requests for the
+    same map. The cache holds no nonce: each response stamps its own."""
+    key = (
+        f"pages:map:v1:{name}:{get_language() or 'sv'}:{ranking.version}:"
+        f"{ranking.query.key}:{extra}"
+    )
+    html = cache.get(key)
+    if not isinstance(html, str):
+        html = build()
+        cache.set(key, html, MAP_CACHE_SECONDS)
+    return html
+
+
+def dashboard_extra() -> str:
+    """What the dashboard map shows besides the ranking: the latest saved plan's rings."""
+    saved = SavedPlan.objects.values_list("pk", flat=True).first()
+    return f"plan={saved}"
 
 
 def dashboard_map_html(ranking: Ranking, *, tiles: bool = True) -> str:

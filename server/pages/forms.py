@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from server.planning.ranking import Weights
 from server.planning.schemas import ALPHA, BUDGET, START_YEAR, WEIGHT, YEARS
+from server.planning.selectors import RankingQuery
 from server.planning.services import weights_from
 from server.schools.models import District, SchoolUnit
 from shared.errors import AppError
@@ -78,6 +79,16 @@ class RankingForm(forms.Form):
 
     def weights(self) -> Weights:
         return self.cleaned_data["weights"]  # type: ignore[no-any-return]
+
+    def query(self) -> RankingQuery:
+        """The ranking this valid form asks for (the API's query for the same values)."""
+        data = self.cleaned_data
+        return RankingQuery(
+            weights=self.weights(),
+            method=data["method"],
+            district=data["district"] or None,
+            school_form=data["school_form"] or None,
+        )
 
 
 class PlanForm(RankingForm):

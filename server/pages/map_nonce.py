@@ -1,7 +1,7 @@
 """Folium writes a map as one HTML page full of inline <script> and <style> blocks. Under
 the Content-Security-Policy they run only with the response's nonce, so the map views
-stamp it on them as they answer. The map HTML itself (which map_handoff caches between
-the page and its iframe) never holds a nonce: each response brings its own."""
+stamp it on them as they answer. The map HTML itself (cached per data version, see
+pages.dashboard.cached_map_html) never holds a nonce: each response brings its own."""
 
 from __future__ import annotations
 

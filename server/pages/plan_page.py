@@ -15,6 +15,7 @@ from server.pages.charts import grouped_bars
 from server.pages.reasons import reason_sv
 from server.planning import services
 from server.planning.ranking import Weights
+from server.planning.selectors import RankingQuery
 
 QUARTILE_LABELS = {"Q1": "Q1", "Q2": "Q2", "Q3": "Q3", "Q4": "Q4", "unknown": "?"}
 
@@ -35,6 +36,15 @@ def plan_compute_from(cleaned: dict[str, Any]) -> services.Plan:
         alpha=cleaned["alpha"],
         weights=weights,
         start_year=cleaned["start_year"],
+        district=cleaned.get("district") or None,
+        school_form=cleaned.get("school_form") or None,
+        price_year=cleaned.get("price_year") or None,
+    )
+
+
+def plan_ranking_query(cleaned: dict[str, Any]) -> RankingQuery:
+    return services.plan_ranking_query(
+        weights=cleaned["weights"],
         district=cleaned.get("district") or None,
         school_form=cleaned.get("school_form") or None,
         price_year=cleaned.get("price_year") or None,

@@ -21,11 +21,16 @@ from server.accounts.decorators import planner_only
 from server.accounts.selectors import user_is_planner
 from server.inspections.catalogues import element_name
 from server.pages.charts import line_chart
-from server.pages.dashboard import dashboard_map_html, key_figures, ranking_map_html
+from server.pages.dashboard import (
+    cached_map_html,
+    dashboard_extra,
+    dashboard_map_html,
+    key_figures,
+    ranking_map_html,
+)
 from server.pages.forms import PlanForm, RankingForm, SavePlanForm
-from server.pages.map_handoff import map_leave, map_take
 from server.pages.map_nonce import map_html_with_nonce
-from server.pages.plan_page import PlanView, plan_compute_from, plan_view
+from server.pages.plan_page import PlanView, plan_compute_from, plan_ranking_query, plan_view
 from server.pages.price_notes import price_notes
 from server.pages.selectors import overview_get
 from server.pages.site_page import (
@@ -36,8 +41,8 @@ from server.pages.site_page import (
 )
 from server.planning import services
 from server.planning.models import SavedPlan
-from server.planning.ranking import Weights
-from server.planning.services import ranking_compute, ranking_records
+from server.planning.selectors import RankingQuery, ranking_get
+from server.planning.services import ranking_records
 from shared.errors import NotFound
 
 
@@ -74,9 +79,7 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 @planner_only
 def dashboard(request: HttpRequest) -> HttpResponse:
-    ranking = ranking_compute(weights=Weights(), draws=200)
-    tiles = _tiles(request)
-    map_leave("dashboard", urlencode(tiles), dashboard_map_html(ranking, tiles=not tiles))
+    ranking = ranking_get(RankingQuery())
     return render(
         request,
         "pages/dashboard.html",
@@ -85,6 +88,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "top": ranking.frame.sort_values("rank").head(10),
             "synthetic": ranking.synthetic,
             "tiles_off": request.GET.get("tiles") == "0",
+            "ranking": ranking,
         },
     )
 
@@ -92,11 +96,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @xframe_options_sameorigin
 @planner_only
 def dashboard_map(request: HttpRequest) -> HttpResponse:
-    tiles = _tiles(request)
-    html = map_take(
+    tiles = not _tiles(request)
+    ranking = ranking_get(RankingQuery())
+    html = cached_map_html(
         "dashboard",
-        urlencode(tiles),
-        lambda: dashboard_map_html(ranking_compute(weights=Weights(), draws=200), tiles=not tiles),
+        ranking,
+        f"tiles={tiles}|{dashboard_extra()}",
+        lambda: dashboard_map_html(ranking, tiles=tiles),
     )
     return _map_response(request, html)
 
@@ -117,29 +123,26 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "rows": None}
     status = 200
     if form.is_valid():
-        data = form.cleaned_data
-        ranking = ranking_compute(
-            weights=form.weights(),
-            method=data["method"],
-            district=data["district"] or None,
-            school_form=data["school_form"] or None,
-            draws=200,
-        )
-        rows = ranking_records(ranking.frame)
+        ranking = ranking_get(form.query())
         names = {
             "condition": _("skick"),
             "experience": _("upplevelse"),
             "equity": _("likvärdighet"),
         }
-        for row in rows:
-            row["missing_labels"] = [names.get(str(m), str(m)) for m in row["missing"]]  # type: ignore[union-attr]
+        rows = [  # copies: the records are the cached ranking's
+            {**row, "missing_labels": [names.get(str(m), str(m)) for m in row["missing"]]}  # type: ignore[attr-defined]
+            for row in ranking_records(ranking)
+        ]
+        query = ranking.query.as_query()
+        export = f"/api/v1/ranking/export?{query}{'&' if query else ''}format="
         context.update(
             rows=rows,
+            ranking=ranking,
             price_notes=price_notes(ranking.prices.assumptions()),
             synthetic=ranking.synthetic,
             data_date=ranking.data_date,
-            export_csv=f"/api/v1/ranking/export?{_query(form, format='csv')}",
-            export_xlsx=f"/api/v1/ranking/export?{_query(form, format='xlsx')}",
+            export_csv=f"{export}csv",
+            export_xlsx=f"{export}xlsx",
         )
     else:
         status = 400
@@ -152,7 +155,7 @@ def site_page(request: HttpRequest, code: str) -> HttpResponse:
         page = site_page_get(code=code)
     except NotFound as exc:
         raise Http404(str(exc)) from None
-    ranking = ranking_compute(weights=Weights(), draws=200)
+    ranking = ranking_get(RankingQuery())
     row = ranking.frame.loc[code] if code in ranking.frame.index else None
     saved = SavedPlan.objects.first()
     plan_items = [
@@ -178,6 +181,7 @@ def site_page(request: HttpRequest, code: str) -> HttpResponse:
             "saved_plan": saved,
             "plan_items": plan_items,
             "synthetic": page.site.attributes_synthetic or ranking.synthetic,
+            "ranking": ranking,
         },
     )
 
@@ -197,7 +201,13 @@ def plan_page(request: HttpRequest) -> HttpResponse:
         view = plan_view(plan)
         # "tiles=0" (maps without background tiles, for offline use and tests) sticks.
         query = _query(form, **_tiles(request))
-        map_leave("plan", query, _plan_map_html(plan, view, tiles=not _tiles(request)))
+        # Built now, for the map frame's request that follows: it finds it in the cache.
+        cached_map_html(
+            "plan",
+            plan.ranking,
+            query,
+            lambda: _plan_map_html(plan, view, tiles=not _tiles(request)),
+        )
         context.update(
             view=view,
             equity_chart=mark_safe(view.equity_chart),  # numbers and escaped labels only
@@ -226,7 +236,9 @@ def plan_map(request: HttpRequest) -> HttpResponse:
         plan = plan_compute_from(form.cleaned_data)
         return _plan_map_html(plan, plan_view(plan), tiles=tiles)
 
-    return _map_response(request, map_take("plan", _query(form, **_tiles(request)), build))
+    query = _query(form, **_tiles(request))
+    ranking = ranking_get(plan_ranking_query(form.cleaned_data))
+    return _map_response(request, cached_map_html("plan", ranking, query, build))
 
 
 def _map_response(request: HttpRequest, html: str) -> HttpResponse:

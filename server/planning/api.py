@@ -26,6 +26,7 @@ from server.planning.schemas import (
     PlanParams,
     RankingOut,
     RankingParams,
+    RankingStatusOut,
     SavedPlanDetailOut,
     SavedPlanOut,
     SavePlanIn,
@@ -34,6 +35,7 @@ from server.planning.schemas import (
     UnitPlanningOut,
     UnitPlanningPage,
 )
+from server.planning.selectors import Ranking, RankingQuery, ranking_get, recompute_status
 from server.schools import selectors as schools
 from server.schools.schemas import SiteFilters, UnitFilters
 
@@ -47,17 +49,8 @@ FILE_TYPES = {
 }
 
 
-def _ranking(params: RankingParams) -> services.Ranking:
-    weights = services.weights_from(
-        condition=params.condition, experience=params.experience, equity=params.equity
-    )
-    return services.ranking_compute(
-        weights=weights,
-        method=params.method,
-        district=params.district,
-        school_form=params.school_form,
-        top_n=params.top_n,
-    )
+def _ranking(params: RankingParams) -> Ranking:
+    return ranking_get(RankingQuery.from_params(params))
 
 
 @router.get("/ranking", response={200: RankingOut, **ERRORS})
@@ -74,15 +67,26 @@ def get_ranking(request: HttpRequest, params: Query[RankingParams]) -> dict[str,
         },
         "data_date": ranking.data_date,
         "synthetic": ranking.synthetic,
-        "sites": services.ranking_records(ranking.frame),
+        "computed_at": ranking.computed_at,
+        "stale": ranking.stale,
+        "sites": services.ranking_records(ranking),
     }
 
 
+@router.get("/ranking/status", response={200: RankingStatusOut, **ERRORS}, url_name="ranking_status")
+def get_ranking_status(request: HttpRequest) -> dict[str, Any]:
+    """Whether the ranking is being computed after data change, and how far it has come:
+    pages poll it while they show the previous numbers."""
+    return recompute_status()
+
+
 @router.get("/sites/{code}/popup", response={200: None, 404: ErrorOut, **ERRORS})
-def get_site_popup(request: HttpRequest, code: str) -> HttpResponse:
+def get_site_popup(request: HttpRequest, code: str, params: Query[RankingParams]) -> HttpResponse:
     """The site's map popup as an HTML fragment (name, rank and interval, pillars, top
-    defects, survey, link to the site page), fetched by the map on click."""
-    html = site_popup_html(code=code)
+    defects, survey, link to the site page), fetched by the map on click. It ranks the
+    site in the ranking the query asks for (the map's own: weights, method, filters), so
+    it shows the numbers of the page the map is on."""
+    html = site_popup_html(code=code, query=RankingQuery.from_params(params))
     return HttpResponse(html, content_type="text/html; charset=utf-8")
 
 
@@ -95,7 +99,7 @@ def export_ranking(
     """The ranking as CSV for Swedish Excel (`csv`: BOM, `;`), plain CSV (`csv-comma`) or
     XLSX with an assumptions sheet."""
     ranking = _ranking(params)
-    table = services.ranking_export_frame(ranking.frame)
+    table = services.ranking_export_frame(ranking)
     if format == "xlsx":
         assumptions = {
             "Metod": params.method,

@@ -7,3 +7,8 @@ class PlanningConfig(AppConfig):
     name = "server.planning"
     label = "planning"
     verbose_name = "Prioritering och åtgärdsplan"
+
+    def ready(self) -> None:
+        from server.planning.writers import connect_writers
+
+        connect_writers()

@@ -22,6 +22,7 @@ SITE_COLUMNS = [
     "socioeconomic_need",
     "newly_arrived_share",
     "district",
+    "district_code",
     "city_area",
     "school_forms",
     "lat",
@@ -51,7 +52,11 @@ def load_sites(*, district: str | None = None, school_form: str | None = None) -
         "lon",
         "attributes_synthetic",
     ]
-    renamed = {"district_name": F("district__name"), "city_area_code": F("district__parent__code")}
+    renamed = {
+        "district_name": F("district__name"),
+        "district_code": F("district__code"),
+        "city_area_code": F("district__parent__code"),
+    }
     base = pd.DataFrame.from_records(sites.values(*fields, **renamed), columns=[*fields, *renamed])
     unit_fields = [
         "site_id",
@@ -75,6 +80,7 @@ def load_sites(*, district: str | None = None, school_form: str | None = None) -
     frame = frame.rename(columns={"district_name": "district", "city_area_code": "city_area"})
     # A site outside every imported district has district "" (as on the tablets).
     frame["district"] = frame["district"].fillna("")
+    frame["district_code"] = frame["district_code"].fillna("")
     # Implausible facts (a replacement value of 0 kr, 1e308 m² of yard) are left out, named.
     return screen_sites(frame.set_index("code").sort_index()[["id", *SITE_COLUMNS]])
 

@@ -7,23 +7,22 @@ from django.utils.translation import get_language
 from maps.popup import popup_html
 from maps.priority import need_scale
 from server.inspections.catalogues import element_name
-from server.planning.ranking import Weights
-from server.planning.services import ranking_compute
+from server.planning.selectors import RankingQuery, ranking_get
 from shared.errors import NotFound
 
 SITE_PAGE = "/sites/{code}/"
 
 
-def site_popup_html(*, code: str, weights: Weights | None = None) -> str:
-    """The popup of one active site, ranked among all; NotFound for an unknown code.
+def site_popup_html(*, code: str, query: RankingQuery) -> str:
+    """The popup of one active site in the ranking `query` asks for (the map's); NotFound
+    for a code that ranking does not hold.
 
     The survey line says only whether shown results exist: groups under the suppression
     threshold never reach the ranking (see `loading.load_experience`), so none shows here.
     """
-    ranking = ranking_compute(weights=weights or Weights(), draws=200)
-    frame = ranking.frame
+    frame = ranking_get(query).frame
     if code not in frame.index:
-        raise NotFound(f"There is no active site with code '{code}'.")
+        raise NotFound(f"There is no active site with code '{code}' in this ranking.")
     lang = get_language() or "sv"
     colour = need_scale(lang).rgb_hex_str
     row = frame.loc[code].copy()

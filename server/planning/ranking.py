@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from typing import Final, Literal
 
@@ -84,10 +85,12 @@ _GRADES: Final = ("A", "B", "C", "D", "N")
 _SEVERITIES: Final = np.array(
     [SEVERITY[Grade(grade)] if grade != "N" else np.nan for grade in _GRADES], dtype=float
 )
-_CELLS_PER_CHUNK: Final = 4_000_000
+_CELLS_PER_CHUNK: Final = 400_000
 """Draws x sites ranked at once by `stability` (a few arrays of this size)."""
 _CELLS_PER_BUFFER: Final = 25_000_000
 """Sites x draws of int32 ranks `stability` keeps before compacting them (100 MB)."""
+_THREADS: Final = 2
+"""Threads `stability` ranks its chunks of draws on."""
 
 
 # ---------------------------------------------------------------------------------------
@@ -426,13 +429,27 @@ def _site_order(index: pd.Index) -> np.ndarray:
 def _ranks(priority: np.ndarray) -> np.ndarray:
     """Ranks (1 = most need) of each row of `priority` (draws x sites), NaN last.
 
-    The columns must already be in site-code order: the sort is stable, so equal
-    priorities rank in code order. Priorities are >= 0, whose IEEE bit patterns order
-    like the numbers, so the sort runs on exact int64 keys (faster than on floats).
+    The columns must already be in site-code order: equal priorities rank in code order.
+    numpy's unstable argsort is several times faster than a stable one, so ties (rare but
+    real: equal pillars, or no priority at all) are put back in code order afterwards.
     """
-    key = -(priority + 0.0).view(np.int64)  # + 0.0 turns a -0.0 into 0.0
-    key[np.isnan(priority)] = np.iinfo(np.int64).max
-    order = np.argsort(key, axis=1, kind="stable")
+    key = np.negative(priority)
+    key[np.isnan(key)] = np.inf
+    order = np.argsort(key, axis=1)
+    ordered = np.take_along_axis(key, order, axis=1)
+    tie = ordered[:, 1:] == ordered[:, :-1]
+    if tie.any():
+        rows, cols = np.nonzero(tie)
+        tied = np.zeros(ordered.shape, dtype=bool)
+        tied[rows, cols] = tied[rows, cols + 1] = True
+        # A run of equal keys is contiguous after the sort: number the runs, then sort
+        # each run's sites by code position.
+        starts = np.ones(ordered.shape, dtype=bool)
+        starts[:, 1:] = ~tie
+        rows, cols = np.nonzero(tied)
+        run = np.cumsum(starts.ravel())[rows * ordered.shape[1] + cols]
+        sites = order[rows, cols]
+        order[rows, cols] = sites[np.lexsort((sites, run))]
     ranks = np.empty(order.shape, dtype=np.int32)
     positions = np.arange(1, priority.shape[1] + 1, dtype=np.int32)
     np.put_along_axis(ranks, order, np.broadcast_to(positions, order.shape), axis=1)
@@ -510,6 +527,55 @@ def rank(
 
     n = len(sites)
     values = np.column_stack([condition["condition"], survey["experience"], equity["equity"]])
+    names = np.array(PILLARS, dtype=object)
+    pillars = pd.DataFrame(
+        {
+            "name": sites["name"].to_numpy(),
+            "district": sites["district"].to_numpy(),
+            "school_forms": sites["school_forms"].to_numpy(),
+            "pupils": sites["pupils"].to_numpy(),
+            **{pillar: values[:, j] for j, pillar in enumerate(PILLARS)},
+            "missing": [list(names[np.isnan(row)]) for row in values],
+            "act_now": np.bincount(prepared.site[prepared.urgency == 1], minlength=n) > 0,
+            "inspected": condition["inspected"].to_numpy(),
+            "has_survey": survey["has_survey"].to_numpy(),
+            "severity": condition["severity"].to_numpy(),
+            "fci": condition["fci"].to_numpy(),
+            "yard_per_pupil": equity["yard_per_pupil"].to_numpy(),
+            "top_defects": _top_defects(prepared, n),
+        },
+        index=sites.index.rename("site"),
+    )
+    return rerank(pillars, weights, method=method)
+
+
+WEIGHTED_COLUMNS: Final = (
+    "rank",
+    "priority",
+    *(f"contrib_{pillar}" for pillar in PILLARS),
+    "imputed",
+)
+"""The columns of `rank`'s result that depend on the weights and the method."""
+
+
+def rerank(
+    pillars: pd.DataFrame, weights: Weights, *, method: Method = "weighted_sum"
+) -> pd.DataFrame:
+    """`pillars` (a `rank` result, or its pillar columns) ranked again with other weights
+    or another method: the `WEIGHTED_COLUMNS` recomputed from the pillars alone, in a
+    vectorised pass, most need first. What `rank` returns for the same sites and inputs.
+
+    The pillars and everything else stay as they are, so a ranking with a planner's own
+    weights reuses the pillars computed once (the expensive part) for all sites.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+    if not isinstance(weights, Weights):
+        raise ValueError(f"weights must be a Weights, got {type(weights).__name__}")
+    _require(pillars, PILLARS, "pillars")
+    _check_site_index(pillars)
+    n = len(pillars)
+    values = np.column_stack([pillars[pillar].to_numpy(dtype=float) for pillar in PILLARS])
     known = ~np.isnan(values)
     w = weights.as_array()
     imputed = np.zeros_like(known)
@@ -522,33 +588,42 @@ def rank(
     else:
         priority, contributions, imputed = _topsis_priority(values, known, w)
 
-    by_code = _site_order(sites.index)
+    by_code = _site_order(pillars.index)
     ranks = np.empty(n, dtype=np.int64)
     ranks[by_code] = _ranks(priority[None, by_code])[0]
     names = np.array(PILLARS, dtype=object)
-    result = pd.DataFrame(
-        {
-            "name": sites["name"].to_numpy(),
-            "district": sites["district"].to_numpy(),
-            "school_forms": sites["school_forms"].to_numpy(),
-            "pupils": sites["pupils"].to_numpy(),
-            "rank": ranks,
-            "priority": priority,
-            **{pillar: values[:, j] for j, pillar in enumerate(PILLARS)},
-            **{f"contrib_{pillar}": contributions[:, j] for j, pillar in enumerate(PILLARS)},
-            "missing": [list(names[~row]) for row in known],
-            "imputed": [list(names[row]) for row in imputed],
-            "act_now": np.bincount(prepared.site[prepared.urgency == 1], minlength=n) > 0,
-            "inspected": condition["inspected"].to_numpy(),
-            "has_survey": survey["has_survey"].to_numpy(),
-            "severity": condition["severity"].to_numpy(),
-            "fci": condition["fci"].to_numpy(),
-            "yard_per_pupil": equity["yard_per_pupil"].to_numpy(),
-            "top_defects": _top_defects(prepared, n),
-        },
-        index=sites.index.rename("site"),
-    )
+    result = pillars.drop(columns=[c for c in WEIGHTED_COLUMNS if c in pillars.columns])
+    weighted = {
+        "rank": ranks,
+        "priority": priority,
+        **{f"contrib_{pillar}": contributions[:, j] for j, pillar in enumerate(PILLARS)},
+        "imputed": [list(names[row]) for row in imputed],
+    }
+    result = result.assign(**weighted)
+    order = [c for c in _COLUMN_ORDER if c in result.columns]
+    result = result[order + [c for c in result.columns if c not in order]]
     return result.sort_values("rank", kind="stable")
+
+
+_COLUMN_ORDER: Final = (
+    "name",
+    "district",
+    "school_forms",
+    "pupils",
+    "rank",
+    "priority",
+    *PILLARS,
+    *(f"contrib_{pillar}" for pillar in PILLARS),
+    "missing",
+    "imputed",
+    "act_now",
+    "inspected",
+    "has_survey",
+    "severity",
+    "fci",
+    "yard_per_pupil",
+    "top_defects",
+)
 
 
 def _topsis_priority(
@@ -622,7 +697,12 @@ def stability(
     n = len(pillars)
     by_code = _site_order(pillars.index)
     known = ~np.isnan(values[by_code])  # sites in code order from here on
-    known_values = np.where(known, values[by_code], 0.0)
+    # A site with no weighted pillar has no priority in any draw (the draws only scale
+    # weights): it ranks after the others, in code order, always; only the rest are sorted.
+    valid = (known & (weights.as_array() > 0)).any(axis=1)
+    known_values = np.where(known, values[by_code], 0.0)[valid]
+    known = known[valid]
+    m = int(valid.sum())
 
     rng = np.random.default_rng(seed)
     all_weights = weights.as_array() * rng.uniform(1 - spread, 1 + spread, size=(draws, 3))
@@ -634,27 +714,38 @@ def stability(
     high_index = -(-(draws - 1) * 95 // 100)  # ceil((draws - 1) x 0.95)
     low_keep, high_keep = low_index + 1, draws - high_index
     kept = low_keep + high_keep
-    chunk = max(1, _CELLS_PER_CHUNK // max(n, 1))
-    capacity = max(kept + chunk, min(draws, _CELLS_PER_BUFFER // max(n, 1)))
-    buffer = np.empty((n, capacity), dtype=np.int32)
+    chunk = max(1, _CELLS_PER_CHUNK // max(m, 1))
+    capacity = max(kept + chunk, min(draws, _CELLS_PER_BUFFER // max(m, 1)))
+    buffer = np.empty((m, capacity), dtype=np.int32)
     filled = 0
-    in_top = np.zeros(n, dtype=np.int64)
-    for start in range(0, draws, chunk):  # chunks of draws, for memory; each is vectorised
-        ranks = _ranks(_weighted_sum(known_values, known, all_weights[start : start + chunk]))
-        in_top += (ranks <= top_n).sum(axis=0)
-        if filled + len(ranks) > capacity:
-            # Here filled > kept, so the two kept sets are disjoint; whatever lies between
-            # them can never be one of the order statistics sought.
-            buffer[:, :filled].partition([low_keep - 1, filled - high_keep], axis=1)
-            buffer[:, low_keep:kept] = buffer[:, filled - high_keep : filled]
-            filled = kept
-        buffer[:, filled : filled + len(ranks)] = ranks.T
-        filled += len(ranks)
-    ordered = np.partition(buffer[:, :filled], [low_keep - 1, filled - high_keep], axis=1)
+    in_top = np.zeros(m, dtype=np.int64)
+
+    def chunk_ranks(start: int) -> np.ndarray:
+        return _ranks(_weighted_sum(known_values, known, all_weights[start : start + chunk]))
+
+    # numpy sorts without the GIL: chunks are ranked on two threads (two cores here).
+    with ThreadPoolExecutor(max_workers=_THREADS) as pool:
+        for ranks in pool.map(chunk_ranks, range(0, draws, chunk) if m else ()):
+            in_top += (ranks <= top_n).sum(axis=0)
+            if filled + len(ranks) > capacity:
+                # Here filled > kept, so the two kept sets are disjoint; whatever lies
+                # between them can never be one of the order statistics sought.
+                buffer[:, :filled].partition([low_keep - 1, filled - high_keep], axis=1)
+                buffer[:, low_keep:kept] = buffer[:, filled - high_keep : filled]
+                filled = kept
+            buffer[:, filled : filled + len(ranks)] = ranks.T
+            filled += len(ranks)
+    in_code_order = np.empty((n, 3))
+    if m:
+        ordered = np.partition(buffer[:, :filled], [low_keep - 1, filled - high_keep], axis=1)
+        in_code_order[valid, 0] = ordered[:, low_keep - 1]
+        in_code_order[valid, 1] = ordered[:, filled - high_keep]
+        in_code_order[valid, 2] = in_top / draws
+    last = np.arange(m + 1, n + 1)
+    in_code_order[~valid, 0] = in_code_order[~valid, 1] = last
+    in_code_order[~valid, 2] = last <= top_n
     result = np.empty((n, 3))
-    result[by_code, 0] = ordered[:, low_keep - 1]
-    result[by_code, 1] = ordered[:, filled - high_keep]
-    result[by_code, 2] = in_top / draws
+    result[by_code] = in_code_order
     return pd.DataFrame(
         {
             "rank_p05": result[:, 0].astype(np.int64),

@@ -107,7 +107,21 @@ class RankingOut(Schema):
     weights: dict[str, float]
     data_date: datetime | None = Field(description="The newest observation the ranking uses.")
     synthetic: bool = Field(description="True when any input is generated demo data.")
+    computed_at: datetime = Field(description="When the pillars behind it were computed.")
+    stale: bool = Field(
+        description="True while data changed since are being computed in the background: "
+        "these are the previous numbers."
+    )
     sites: list[RankedSiteOut]
+
+
+class RankingStatusOut(Schema):
+    running: bool = Field(description="A recompute after data change is running.")
+    progress: float | None = Field(description="How far it has come, 0-1, while running.")
+    version: str = Field(description="The data version now.")
+    computed_version: str | None = Field(
+        description="The data version the last recompute was of (none before the first)."
+    )
 
 
 class PlanParams(Schema):

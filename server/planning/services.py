@@ -5,18 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import numpy as np
 import pandas as pd
 from django.utils import timezone
 
-from server.planning import loading
 from server.planning.equity import equity_report
 from server.planning.models import SavedPlan
 from server.planning.plan import PlanResult, PlanSettings, plan
-from server.planning.plausibility import FLAGS_COLUMN, screen_ratings
-from server.planning.ranking import Method, Weights, rank, stability
-from server.prices.selectors import prices_for_plan
-from server.prices.table import PriceTable
+from server.planning.plausibility import FLAGS_COLUMN
+from server.planning.ranking import Weights
+from server.planning.selectors import Ranking, RankingQuery, ranking_get
 from shared.catalogue import load_catalogue
 from shared.errors import ErrorDetail, InvalidInput, NotFound
 
@@ -32,82 +29,6 @@ def weights_from(*, condition: float, experience: float, equity: float) -> Weigh
         ) from None
 
 
-@dataclass(frozen=True)
-class Ranking:
-    frame: pd.DataFrame
-    ratings: pd.DataFrame
-    data_date: datetime | None
-    synthetic: bool
-    prices: PriceTable
-    """The price list (in the plan's price year) the ratings' costs were computed with."""
-
-
-def ranking_compute(
-    *,
-    weights: Weights,
-    method: Method = "weighted_sum",
-    district: str | None = None,
-    school_form: str | None = None,
-    top_n: int = 10,
-    draws: int = 1000,
-    price_year: int | None = None,
-) -> Ranking:
-    """Every active site ranked by need, with its breakdown and (unless `draws` is 0) its
-    rank interval as the weights vary. Costs are the current price list's, brought to
-    `price_year` (default: the municipality's) by the construction-cost index."""
-    sites = loading.load_sites(district=district, school_form=school_form)
-    site_ids = sites["id"].tolist()
-    catalogue = load_catalogue()
-    prices = prices_for_plan(price_year=price_year)
-    ratings, rating_flags = screen_ratings(
-        _priced(loading.load_ratings(site_ids=site_ids), prices),
-        units={e.code: e.unit for e in catalogue.elements},
-        top_rates={e.code: prices.top_rate(e.code) for e in catalogue.elements},
-    )
-    experience = loading.load_experience(site_ids=site_ids)
-    ranked = rank(
-        sites,
-        ratings,
-        experience,
-        weights,
-        method=method,
-        element_weights={e.code: e.weight for e in catalogue.elements},
-    )
-    if len(ranked) and draws:
-        ranked = ranked.join(stability(ranked, weights, draws=draws, top_n=min(top_n, len(ranked))))
-    flags = sites[FLAGS_COLUMN].copy()
-    for code, elements in rating_flags.items():  # only the few flagged sites
-        if code in flags.index:
-            flags.at[code] = [*flags.at[code], *elements]
-    ranked = ranked.join(sites[["lat", "lon", "city_area", "synthetic", "socioeconomic_need"]])
-    ranked[FLAGS_COLUMN] = flags.reindex(ranked.index)
-    data_date = ratings["observed_at"].max() if len(ratings) else None
-    return Ranking(
-        frame=ranked,
-        ratings=ratings,
-        data_date=None if pd.isna(data_date) else data_date,
-        synthetic=bool(sites["synthetic"].any()),
-        prices=prices,
-    )
-
-
-def _priced(ratings: pd.DataFrame, prices: PriceTable) -> pd.DataFrame:
-    """The ratings with their cost as quantity x `prices` (the stored estimate may be of
-    another price year); a rating with no quantity behind it keeps its stored value."""
-    if ratings.empty:
-        return ratings
-    known = pd.Series({key: rate.sek_per_unit for key, rate in prices.rates.items()})
-    pairs = pd.MultiIndex.from_arrays([ratings["element"], ratings["grade"]])
-    rate = known.reindex(pairs).to_numpy(dtype=float, na_value=float("nan"))
-    rate[ratings["grade"].isin(["A", "N"]).to_numpy()] = 0.0
-    quantity = pd.to_numeric(ratings["cost_quantity"], errors="coerce").to_numpy(dtype=float)
-    cost = quantity * rate
-    priced = ratings.copy()
-    stored = pd.to_numeric(ratings["estimated_cost_sek"], errors="coerce").to_numpy(dtype=float)
-    priced["estimated_cost_sek"] = np.where(np.isnan(cost), stored, cost)
-    return priced
-
-
 def _clean(value: object) -> object:
     if isinstance(value, float) and pd.isna(value):
         return None
@@ -116,8 +37,16 @@ def _clean(value: object) -> object:
     return value
 
 
-def ranking_records(frame: pd.DataFrame) -> list[dict[str, object]]:
-    """The ranking as JSON-ready rows, most need first; NaN becomes null."""
+def ranking_records(ranking: Ranking) -> list[dict[str, object]]:
+    """The ranking as JSON-ready rows, most need first; NaN becomes null. Made once per
+    cached ranking and shared: a caller that adds to a row copies it first."""
+    found = ranking.records_cache.get("records")
+    if found is None:
+        found = ranking.records_cache["records"] = _records(ranking.frame)
+    return found  # type: ignore[no-any-return]
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
     rows = []
     for code, row in frame.sort_values(["rank", "name"], na_position="last").iterrows():
         record = {key: _clean(value) for key, value in row.items()}
@@ -150,10 +79,10 @@ EXPORT_COLUMNS = {
 }
 
 
-def ranking_export_frame(frame: pd.DataFrame) -> pd.DataFrame:
+def ranking_export_frame(ranking: Ranking) -> pd.DataFrame:
     """The ranking's export columns, Swedish headers; just the headers when no site is
     ranked (a filter that matches none)."""
-    rows = pd.DataFrame(ranking_records(frame), columns=[*EXPORT_COLUMNS])
+    rows = pd.DataFrame(ranking_records(ranking), columns=[*EXPORT_COLUMNS])
     rows["missing"] = rows["missing"].map(", ".join)
     return rows[list(EXPORT_COLUMNS)].rename(columns=EXPORT_COLUMNS)
 
@@ -179,6 +108,19 @@ def plan_items(ranking: Ranking) -> pd.DataFrame:
     return items.reset_index(drop=True)
 
 
+def plan_ranking_query(
+    *, weights: Weights, district: str | None, school_form: str | None, price_year: int | None
+) -> RankingQuery:
+    """The ranking a plan rests on: its sites' pillars and needs (no rank interval)."""
+    return RankingQuery(
+        weights=weights,
+        district=district,
+        school_form=school_form,
+        draws=0,
+        price_year=price_year,
+    )
+
+
 @dataclass(frozen=True)
 class Plan:
     result: PlanResult
@@ -200,12 +142,10 @@ def plan_compute(
 ) -> Plan:
     """The action plan over `years` under a yearly budget, with its equity report; costs
     in `price_year` (default: the municipality's)."""
-    ranking = ranking_compute(
-        weights=weights,
-        district=district,
-        school_form=school_form,
-        draws=0,
-        price_year=price_year,
+    ranking = ranking_get(
+        plan_ranking_query(
+            weights=weights, district=district, school_form=school_form, price_year=price_year
+        )
     )
     try:
         settings = PlanSettings(

@@ -12,8 +12,9 @@ import pytest
 from django.test import Client
 
 from maps.tiles import TILES_URL, tiles_origin
-from server.pages.map_handoff import map_take
+from server.pages.dashboard import cached_map_html, dashboard_extra
 from server.planning.models import SavedPlan
+from server.planning.selectors import RankingQuery, ranking_get
 from tests.server.accounts.accounts_factories import make_inspector, make_user
 from tests.server.campaigns.campaign_factories import add_responses, make_campaign
 from tests.server.planning.conftest import city, planner  # noqa: F401
@@ -155,11 +156,14 @@ def test_it_gives_each_map_response_its_own_nonce_and_caches_none(
     planner: Client,  # noqa: F811
     city: dict[str, Any],  # noqa: F811
 ) -> None:
-    planner.get("/dashboard/?tiles=0")  # leaves the map for its iframe
-    cached = map_take("dashboard", "tiles=0", lambda: pytest.fail("the page cached no map"))
-
     first = planner.get("/dashboard/map/?tiles=0")
     second = planner.get("/dashboard/map/?tiles=0")
+    cached = cached_map_html(
+        "dashboard",
+        ranking_get(RankingQuery()),
+        f"tiles=False|{dashboard_extra()}",
+        lambda: pytest.fail("the first response cached no map"),
+    )
 
     tags = assert_under_the_policy(first)
     assert_under_the_policy(second)

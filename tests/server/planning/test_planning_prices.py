@@ -12,8 +12,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from server.inspections.models import Rating
-from server.planning.ranking import Weights
-from server.planning.services import ranking_compute
+from server.planning.selectors import RankingQuery, ranking_get
 from server.prices.models import CostIndexYear
 from server.prices.services import prices_import
 
@@ -105,7 +104,7 @@ def test_the_ranking_costs_in_the_plan_price_year_by_the_index(city: dict[str, A
     CostIndexYear.objects.create(year=2026, value=100, source="Exempel", illustrative=True)
     CostIndexYear.objects.create(year=2027, value=110, source="Exempel", illustrative=True)
 
-    ranking = ranking_compute(weights=Weights(), draws=0, price_year=2027)
+    ranking = ranking_get(RankingQuery(draws=0, price_year=2027))
 
     ratings = ranking.ratings.set_index(["site", "element"])
     assert ratings.loc[("gamla", "roof"), "estimated_cost_sek"] == pytest.approx(10 * 2750)

@@ -23,6 +23,23 @@
       th.addEventListener("keydown", function (e) { if (e.key === "Enter") { sort(); } });
     });
   });
+  // While newer data are computed the page shows the previous numbers: follow the
+  // recompute's progress, and load the page again when it is done.
+  var computed = document.querySelector("[data-status-url]");
+  if (computed && window.fetch) {
+    var bar = computed.querySelector("progress");
+    var poll = function () {
+      fetch(computed.dataset.statusUrl, {credentials: "same-origin"})
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (s) {
+          if (!s) { return; }
+          if (!s.running && s.computed_version === s.version) { window.location.reload(); return; }
+          if (s.progress !== null && bar) { bar.value = s.progress; }
+          window.setTimeout(poll, 2000);
+        });
+    };
+    window.setTimeout(poll, 1000);
+  }
   var dialog = document.getElementById("photo-dialog");
   if (dialog && dialog.showModal) {
     document.querySelectorAll("a.thumb").forEach(function (a) {

@@ -1,0 +1,200 @@
+"""The one ranking: a query object every page, API call, export, map and popup builds, and
+the one function that answers it from the pillar matrix (server.planning.precompute),
+cached by the query and the data version (server.core.data_version).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Final
+from urllib.parse import urlencode
+
+import pandas as pd
+from pydantic import ValidationError
+
+from server.core.data_version import current_version
+from server.planning import precompute
+from server.planning.ranking import DEFAULT_WEIGHTS, Method, Weights, rerank, stability
+from server.planning.schemas import RankingParams
+from server.prices.table import PriceTable
+from server.schools.selectors import district_for_filter
+from shared.errors import ErrorDetail, InvalidInput
+
+STABILITY_DRAWS: Final = 1000
+"""Weight draws behind every rank interval a planner sees (pages, API, exports, popups)."""
+DEFAULT_TOP_N: Final = 10
+
+
+@dataclass(frozen=True)
+class RankingQuery:
+    """What a ranking is asked for. Built from a URL's query (`from_query`) and written
+    back into one (`as_query`), so a page's export links, its map and the map's popups
+    ask for exactly the ranking the page shows."""
+
+    weights: Weights = DEFAULT_WEIGHTS
+    method: Method = "weighted_sum"
+    district: str | None = None
+    """A district or a city area (with its districts), by code or name."""
+    school_form: str | None = None
+    draws: int = STABILITY_DRAWS
+    top_n: int = DEFAULT_TOP_N
+    price_year: int | None = None
+    """Costs in this year's prices (the plan's choice); None: the municipality's."""
+
+    @classmethod
+    def from_query(cls, data: Mapping[str, Any]) -> RankingQuery:
+        """The query a URL's parameters ask for; unknown parameters are ignored, a bad
+        value raises InvalidInput naming the parameter (the API's bounds)."""
+        wanted = {name: data[name] for name in RankingParams.model_fields if data.get(name)}
+        try:
+            params = RankingParams.model_validate(wanted)
+        except ValidationError as exc:
+            details = [
+                ErrorDetail(field=".".join(map(str, e["loc"])) or "query", message=e["msg"])
+                for e in exc.errors()
+            ]
+            raise InvalidInput(
+                "The ranking cannot be made: " + "; ".join(d.message for d in details), details
+            ) from None
+        return cls.from_params(params)
+
+    @classmethod
+    def from_params(cls, params: RankingParams) -> RankingQuery:
+        try:
+            weights = Weights(
+                condition=params.condition, experience=params.experience, equity=params.equity
+            )
+        except ValueError as exc:
+            raise InvalidInput(
+                f"The weights cannot be used: {exc}",
+                [ErrorDetail(field="weights", message=str(exc))],
+            ) from None
+        return cls(
+            weights=weights,
+            method=params.method,
+            district=params.district or None,
+            school_form=params.school_form or None,
+            top_n=params.top_n,
+        )
+
+    def as_query(self) -> str:
+        """The URL query that `from_query` reads back as this query (defaults left out;
+        draws and price year are not a URL's to choose)."""
+        values: dict[str, Any] = {
+            pillar: _number(weight)
+            for pillar, weight in self.weights.as_dict().items()
+            if weight != DEFAULT_WEIGHTS.as_dict()[pillar]
+        }
+        if self.method != "weighted_sum":
+            values["method"] = self.method
+        if self.district:
+            values["district"] = self.district
+        if self.school_form:
+            values["school_form"] = self.school_form
+        if self.top_n != DEFAULT_TOP_N:
+            values["top_n"] = self.top_n
+        return urlencode(values)
+
+    @property
+    def key(self) -> str:
+        """The cache key part: every field, in a fixed order."""
+        w = self.weights
+        return (
+            f"{w.condition!r},{w.experience!r},{w.equity!r}|{self.method}|{self.district or ''}"
+            f"|{self.school_form or ''}|{self.draws}|{self.top_n}|{self.price_year or ''}"
+        )
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+@dataclass(frozen=True)
+class Ranking:
+    query: RankingQuery
+    frame: pd.DataFrame
+    """The ranked sites (`rank`'s columns, the rank interval unless draws is 0, positions,
+    district and city area, flags), most need first."""
+    ratings: pd.DataFrame
+    """The newest rating per site, element and location of the ranked sites, priced."""
+    data_date: datetime | None
+    synthetic: bool
+    prices: PriceTable
+    """The price list (in the query's price year) the ratings' costs were computed with."""
+    computed_at: datetime
+    """When the pillars behind it were computed from the data."""
+    version: str
+    """The data version it was computed from (`server.core.data_version`)."""
+    stale: bool = False
+    """Of an earlier data version, served while the new one is computed."""
+    records_cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+def ranking_get(query: RankingQuery) -> Ranking:
+    """The ranking `query` asks for: from the cache when the data have not changed since
+    it was computed; else from the pillar matrix, with no database read but the filter's
+    district. A district or city area that does not exist raises InvalidInput."""
+    version = current_version()
+    key = f"{precompute.PREFIX}:result:{version.key}:{query.key}"
+    found = precompute.stored(key)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    matrix, stale = precompute.matrix_get(version=version, price_year=query.price_year)
+    ranking = ranking_from_matrix(matrix, query, stale=stale)
+    # A stale one is kept under its own version, which stays stale: fresh next time.
+    precompute.store(f"{precompute.PREFIX}:result:{matrix.version}:{query.key}", ranking)
+    return ranking
+
+
+def ranking_from_matrix(
+    matrix: precompute.Matrix, query: RankingQuery, *, stale: bool = False
+) -> Ranking:
+    """`query` answered from `matrix`: filter, rank again, and the rank interval."""
+    frame = matrix.frame
+    if query.district:
+        found = district_for_filter(value=query.district)
+        frame = frame[(frame["district_code"] == found.code) | (frame["city_area"] == found.code)]
+    if query.school_form:
+        forms = frame["school_forms"].str.split(",")
+        frame = frame[forms.map(lambda names: query.school_form in names)]
+    ranked = rerank(frame, query.weights, method=query.method)
+    if len(ranked) and query.draws:
+        ranked = ranked.join(
+            stability(ranked, query.weights, draws=query.draws, top_n=min(query.top_n, len(ranked)))
+        )
+    ratings = matrix.ratings
+    if len(ranked) < len(matrix.frame):
+        ratings = ratings[ratings["site"].isin(ranked.index)]
+    data_date = ratings["observed_at"].max() if len(ratings) else None
+    return Ranking(
+        query=query,
+        frame=ranked,
+        ratings=ratings,
+        data_date=None if pd.isna(data_date) else data_date,
+        synthetic=bool(ranked["synthetic"].any()),
+        prices=matrix.prices,
+        computed_at=matrix.computed_at,
+        version=matrix.version,
+        stale=stale,
+    )
+
+
+def default_ranking_compute(matrix: precompute.Matrix) -> None:
+    """The ranking most pages show (default query), computed and stored with the matrix."""
+    ranking = ranking_from_matrix(matrix, RankingQuery())
+    precompute.store(f"{precompute.PREFIX}:result:{matrix.version}:{RankingQuery().key}", ranking)
+
+
+def recompute_status() -> dict[str, Any]:
+    """For the pages: when the ranking's numbers were computed and whether a recompute
+    runs (with its progress)."""
+    state = precompute.status()
+    running = bool(state.get("running"))
+    return {
+        "running": running,
+        "progress": state.get("progress") if running else None,
+        "version": current_version().key,
+        "computed_version": state.get("version"),
+    }
