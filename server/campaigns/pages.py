@@ -69,16 +69,16 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
 def results(request: HttpRequest) -> HttpResponse:
     site = request.GET.get("site") or None
     unit_ids = selectors.unit_ids_of_site(site_code=site) if site else None
-    scored = selectors.scored_results()  # once for the city and the units
+    shown = selectors.shown_results()  # once for the city and the units
     city = [
         {**row, "iqr": (row["q3"] - row["q1"]) if row["units"] else None}
-        for row in selectors.city_results(scored=scored)
+        for row in selectors.city_results(shown=shown)
     ]
     return render(
         request,
         "campaigns/results.html",
         {
-            "survey_results": selectors.unit_results(unit_ids=unit_ids, scored=scored),
+            "survey_results": selectors.unit_results(unit_ids=unit_ids, shown=shown),
             "site": site,
             "survey_threshold": selectors.threshold(),
             "city": city,

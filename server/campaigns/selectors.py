@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 from django.conf import settings
@@ -31,6 +31,7 @@ from surveys.areas import AreaMapping, AreaMappingError, load_area_mapping
 from surveys.questionnaire import load_common, localize
 from surveys.scoring import (
     AGGREGATE_COLUMNS,
+    KEYS,
     OWN_SPREAD_MIN_DF,
     SCORED_COLUMNS,
     city_distribution,
@@ -200,32 +201,30 @@ def imported_origins(
 
 def context_results(*, unit_ids: list[int]) -> list[dict[str, Any]]:
     """The context indices in use for these units: question areas of imported results with
-    no counterpart among our indices, scored like ours (suppression, interval) among all
-    units that have them, and never fed to the ranking."""
+    no counterpart among our indices, published by the same rule as ours (`publishable`:
+    group and index threshold, interval) among all units that have them, and never fed
+    to the ranking. A suppressed one has no number, not even its count."""
     # Context indices are no index of ours: our campaigns' spreads do not stand in for theirs.
     no_own = pd.DataFrame(columns=list(AGGREGATE_COLUMNS))
     frame = imported_aggregates(own=no_own, context=True)
-    if frame.empty:
-        return []
-    scored = score_indices(frame, threshold=threshold())
-    mine = scored[scored["unit"].isin(set(unit_ids))]
+    shown = publishable(frame, responses={}, threshold=threshold())
+    mine = shown[shown["unit"].isin(set(unit_ids))]
     if mine.empty:
         return []
     labels = _origins(unit_ids=unit_ids, context=True)
     out = []
     for row in mine.itertuples():
-        hidden = bool(row.suppressed)
         origin, grades = labels.get((row.unit, row.group, row.index), ("", ""))
         out.append(
             {
                 "unit": int(row.unit),
                 "group": row.group,
                 "index": row.index,
-                "respondents": int(row.respondents),
-                "suppressed": hidden,
-                "mean": None if hidden else _round(row.mean),
-                "ci_low": None if hidden else _round(row.ci_low),
-                "ci_high": None if hidden else _round(row.ci_high),
+                "respondents": _whole(row.respondents),
+                "suppressed": bool(row.suppressed),
+                "mean": _round(row.mean),
+                "ci_low": _round(row.ci_low),
+                "ci_high": _round(row.ci_high),
                 "origin": origin,
                 "grades": grades,
             }
@@ -275,8 +274,10 @@ def threshold() -> int:
 
 
 def scored_results(*, now: datetime | None = None) -> pd.DataFrame:
-    """Every (unit id, group, index) scored: suppression, interval, raw and shrunk values,
-    from each unit and group's latest closed campaign (or its imported result)."""
+    """Every (unit id, group, index) scored index by index (`SCORED_COLUMNS`), from each
+    unit and group's latest closed campaign (or its imported result). The raw scoring,
+    for tests and benchmarks: what is published, and so what every page, export and the
+    ranking read, is `shown_results`."""
     aggregates = result_aggregates(now=now)
     if aggregates.empty:
         return pd.DataFrame(columns=list(SCORED_COLUMNS))
@@ -287,6 +288,107 @@ def scored_results(*, now: datetime | None = None) -> pd.DataFrame:
     return scored
 
 
+SHOWN_COLUMNS: Final[tuple[str, ...]] = (
+    "unit",
+    "group",
+    "index",
+    "respondents",
+    "group_respondents",
+    "suppressed",
+    "mean",
+    "ci_low",
+    "ci_high",
+    "shrunk",
+    "city_mean",
+    "response_rate",
+)
+_SHOWN_NUMBERS = ("mean", "ci_low", "ci_high", "shrunk", "city_mean")
+
+
+def shown_results(*, now: datetime | None = None) -> pd.DataFrame:
+    """What is published of each (unit id, group, index): the one reading of survey
+    results that the results pages and API, exports, the site page and the ranking share.
+
+    The publication rule: each unit and group's latest closed campaign, or its imported
+    result where it has no closed campaign of ours; then the threshold, as `publishable`
+    applies it (columns `SHOWN_COLUMNS`).
+    """
+    aggregates = result_aggregates(now=now)
+    pupils = dict(SchoolUnit.objects.filter(pupils__gt=0).values_list("id", "pupils"))
+    return publishable(
+        aggregates,
+        responses=_campaign_respondents(now=now),
+        threshold=threshold(),
+        pupils=pupils,
+    )
+
+
+def publishable(
+    aggregates: pd.DataFrame,
+    *,
+    responses: Mapping[tuple[int, str], int],
+    threshold: int,
+    pupils: Mapping[int, int] | None = None,
+) -> pd.DataFrame:
+    """Aggregates (`AGGREGATE_COLUMNS`) after the threshold, one row per input row:
+
+    - `group_respondents`: the group's count. For a unit and group in `responses` (its
+      result is a campaign of ours) the responses in that campaign; else (imported) the
+      largest count published for any of its indices.
+    - `respondents`: the row's count: the group's for a campaign of ours, the published
+      one for an imported index.
+    - `suppressed`: the group has fewer than `threshold` respondents, or the index has
+      (`score_indices`, which counts only those who answered more than "vet inte").
+    - `mean`, `ci_low`, `ci_high` (raw, 95 %), `shrunk` toward `city_mean`, and
+      `response_rate` (`respondents` per pupil, pupils only).
+
+    A suppressed row has every number blank (NaN, or <NA> for the counts), and a
+    suppressed group is left out of the scoring, so its answers reach no other row
+    (city mean, pooled spread, shrinkage).
+    """
+    if aggregates.empty:
+        return pd.DataFrame(columns=list(SHOWN_COLUMNS))
+    frame = aggregates.reset_index(drop=True)
+    pairs = zip(frame["unit"], frame["group"], strict=True)
+    ours = pd.Series([responses.get(pair) for pair in pairs], index=frame.index, dtype=float)
+    published = frame["respondents"].astype(float)
+    largest = published.groupby([frame["unit"], frame["group"]]).transform("max")
+    group_n = ours.fillna(largest)
+    row_n = ours.fillna(published)
+    small_group = group_n < threshold
+    kept = frame[~small_group]
+    scored = (
+        score_indices(kept, threshold=threshold)
+        if not kept.empty
+        else pd.DataFrame(columns=list(SCORED_COLUMNS))
+    )
+    out = frame[list(KEYS)].merge(
+        scored[[*KEYS, "suppressed", *_SHOWN_NUMBERS]], on=list(KEYS), how="left"
+    )
+    hidden = small_group | out["suppressed"].isna() | out["suppressed"].astype(bool)
+    out["suppressed"] = hidden
+    for column in _SHOWN_NUMBERS:
+        out[column] = out[column].astype(float).where(~hidden)
+    pupil_count = out["unit"].map(dict(pupils or {})).astype(float)
+    # A response rate only means something for pupils: parents' answers per pupil is not one.
+    rate = row_n / pupil_count.where(pupil_count > 0)
+    out["response_rate"] = rate.where(~hidden & (out["group"] == "pupils"))
+    out["respondents"] = row_n.where(~hidden).astype("Int64")
+    out["group_respondents"] = group_n.where(~small_group).astype("Int64")
+    return out[list(SHOWN_COLUMNS)].sort_values(list(KEYS), ignore_index=True)
+
+
+def _campaign_respondents(*, now: datetime | None = None) -> dict[tuple[int, str], int]:
+    """Responses per (unit id, group) in the campaign that makes its result."""
+    rows = (
+        Response.objects.filter(campaign__in=latest_closed_campaigns(now=now))
+        .values("campaign__unit_id", "campaign__respondent_group")
+        .annotate(n=Count("id"))
+        .values_list("campaign__unit_id", "campaign__respondent_group", "n")
+    )
+    return {(unit, group): n for unit, group, n in rows}
+
+
 def _round(value: Any, digits: int = 2) -> float | None:
     try:
         number = float(value)
@@ -295,32 +397,21 @@ def _round(value: Any, digits: int = 2) -> float | None:
     return round(number, digits) if math.isfinite(number) else None
 
 
-def _index_out(row: Any, *, hidden: bool) -> dict[str, Any]:
-    """One scored index as shown; a hidden (suppressed) one keeps no number at all."""
+def _whole(value: Any) -> int | None:
+    return None if pd.isna(value) else int(value)
+
+
+def _index_out(row: Any) -> dict[str, Any]:
+    """One published index (a `shown_results` row); a suppressed one has no number."""
     return {
         "index": row.index,
         "name": _index_name(row.index),
-        "suppressed": hidden,
-        "respondents": None if hidden else int(row.respondents),
-        "raw": None if hidden else _round(row.mean),
-        "ci_low": None if hidden else _round(row.ci_low),
-        "ci_high": None if hidden else _round(row.ci_high),
+        "suppressed": bool(row.suppressed),
+        "respondents": _whole(row.respondents),
+        "raw": _round(row.mean),
+        "ci_low": _round(row.ci_low),
+        "ci_high": _round(row.ci_high),
     }
-
-
-def _group_respondents(
-    unit_ids: list[int], *, now: datetime | None = None
-) -> dict[tuple[int, str], int]:
-    """Respondents per (unit id, group) in the campaign that makes its result."""
-    rows = (
-        Response.objects.filter(
-            campaign__in=latest_closed_campaigns(now=now), campaign__unit_id__in=unit_ids
-        )
-        .values("campaign__unit_id", "campaign__respondent_group")
-        .annotate(n=Count("id"))
-        .values_list("campaign__unit_id", "campaign__respondent_group", "n")
-    )
-    return {(unit, group): n for unit, group, n in rows}
 
 
 def _index_name(code: str) -> str:
@@ -331,46 +422,40 @@ def _index_name(code: str) -> str:
 def unit_results(
     *,
     unit_ids: list[int] | None = None,
-    scored: pd.DataFrame | None = None,
+    shown: pd.DataFrame | None = None,
     now: datetime | None = None,
 ) -> list[dict[str, Any]]:
-    """Results per unit and respondent group, ready for a page or the API.
+    """Results per unit and respondent group, ready for a page, the API or an export.
 
     A suppressed group or index carries `suppressed: True` and no number at all, not
-    even its respondent count: only "too few answers". `scored` saves scoring again
-    what the caller already scored (with the same `now`).
+    even its respondent count: only "too few answers". `shown` saves reading again
+    what the caller already read with `shown_results` (with the same `now`).
     """
-    scored = scored_results(now=now) if scored is None else scored
+    shown = shown_results(now=now) if shown is None else shown
     if unit_ids is not None:
-        scored = scored[scored["unit"].isin(set(unit_ids))]
-    if scored.empty:
+        shown = shown[shown["unit"].isin(set(unit_ids))]
+    if shown.empty:
         return []
     units = {
         u.id: u
-        for u in SchoolUnit.objects.filter(id__in=scored["unit"].unique().tolist()).select_related(
+        for u in SchoolUnit.objects.filter(id__in=shown["unit"].unique().tolist()).select_related(
             "site"
         )
     }
-    per_group = _group_respondents(list(units), now=now)
-    limit = threshold()
     out = []
-    for (unit_id, group), rows in scored.groupby(["unit", "group"], sort=False):
+    for (unit_id, group), rows in shown.groupby(["unit", "group"], sort=False):
         unit = units[unit_id]
-        respondents = per_group.get((unit_id, group))
-        if respondents is None:  # imported only: the largest index count stands for the group
-            respondents = int(rows["respondents"].max())
-        group_suppressed = respondents < limit
-        indices = []
-        for row in rows.sort_values("index").itertuples():
-            hidden = group_suppressed or bool(row.suppressed)
-            indices.append(
-                {
-                    **_index_out(row, hidden=hidden),
-                    "shrunk": None if hidden else _round(row.shrunk),
-                    "city_mean": None if hidden else _round(row.city_mean),
-                    "response_rate": None if hidden else _round(row.response_rate, 3),
-                }
-            )
+        counts = rows["group_respondents"].dropna()
+        respondents = None if counts.empty else int(counts.max())
+        indices = [
+            {
+                **_index_out(row),
+                "shrunk": _round(row.shrunk),
+                "city_mean": _round(row.city_mean),
+                "response_rate": _round(row.response_rate, 3),
+            }
+            for row in rows.sort_values("index").itertuples()
+        ]
         out.append(
             {
                 "unit": unit.code,
@@ -379,10 +464,10 @@ def unit_results(
                 "site_name": unit.site.name,
                 "group": group,
                 "group_label": dict(Campaign.Group.choices).get(group, group),
-                "suppressed": group_suppressed,
-                "respondents": None if group_suppressed else respondents,
+                "suppressed": respondents is None,
+                "respondents": respondents,
                 "response_rate": None
-                if group_suppressed or group != "pupils" or not unit.pupils
+                if respondents is None or group != "pupils" or not unit.pupils
                 else round(respondents / unit.pupils, 3),
                 "indices": indices,
             }
@@ -394,32 +479,29 @@ def unit_results(
 def campaign_results(campaign: Campaign, *, now: datetime | None = None) -> dict[str, Any] | None:
     """A closed campaign's own results, as history: its indices scored on its answers
     alone (raw mean and interval; shrinking toward a city mean is the ranking's business),
-    with the same suppression as everywhere. None while the campaign is not closed: an
-    open campaign shows counts only.
+    by the same threshold as everywhere (`publishable`). None while the campaign is not
+    closed: an open campaign shows counts only.
     """
     if not campaign_closed(campaign, now):
         return None
-    respondents = campaign.responses.count()
-    limit = threshold()
     aggregates = _aggregates_of(Campaign.objects.filter(pk=campaign.pk))
-    suppressed = respondents < limit
-    if suppressed or aggregates.empty:
+    responses = {(campaign.unit_id, campaign.respondent_group): campaign.responses.count()}
+    shown = publishable(aggregates, responses=responses, threshold=threshold())
+    counts = shown["group_respondents"].dropna()
+    if counts.empty:
         return {"suppressed": True, "respondents": None, "indices": []}
-    scored = score_indices(aggregates, threshold=limit)
-    indices = []
-    for row in scored.sort_values("index").itertuples():
-        indices.append(_index_out(row, hidden=bool(row.suppressed)))
-    return {"suppressed": False, "respondents": respondents, "indices": indices}
+    indices = [_index_out(row) for row in shown.sort_values("index").itertuples()]
+    return {"suppressed": False, "respondents": int(counts.max()), "indices": indices}
 
 
 def city_results(
-    *, scored: pd.DataFrame | None = None, now: datetime | None = None
+    *, shown: pd.DataFrame | None = None, now: datetime | None = None
 ) -> list[dict[str, Any]]:
     """Per group and index: how the shown units' raw means spread across the city."""
-    scored = scored_results(now=now) if scored is None else scored
-    if scored.empty:
+    shown = shown_results(now=now) if shown is None else shown
+    if shown.empty:
         return []
-    frame = city_distribution(scored)
+    frame = city_distribution(shown)
     return [
         {
             "group": row.group,

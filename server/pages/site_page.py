@@ -17,7 +17,7 @@ from server.campaigns.selectors import (
     context_results,
     imported_origins,
     reference_values,
-    scored_results,
+    shown_results,
 )
 from server.inspections.catalogues import element_name
 from server.inspections.models import Inspection
@@ -53,7 +53,8 @@ class SurveyRow:
     unit: str
     group: str
     index: str
-    respondents: int
+    respondents: int | None
+    """None for a suppressed row: it shows "för få svar" and no number at all."""
     suppressed: bool
     mean: float | None
     ci_low: float | None
@@ -145,14 +146,15 @@ def _references(values: dict[str, tuple[str, float]] | None) -> str:
 
 
 def site_surveys(*, site: Site) -> tuple[list[SurveyRow], list[SurveyRow]]:
-    """The site's units' survey indices (own campaigns and imported results), scored as
-    the ranking scores them, among all units; a suppressed one keeps only its count. Then
-    the context indices of imported results: shown with their source, never ranked."""
+    """The site's units' survey indices (own campaigns and imported results) as published
+    (`shown_results`, what the ranking and the results pages read); a suppressed one has
+    no number, not even its count. Then the context indices of imported results: shown
+    with their source, never ranked."""
     units = {u.id: u.name for u in site.units.all()}
     if not units:
         return [], []
-    scored = scored_results()
-    mine = scored[scored["unit"].isin(list(units))].sort_values(["unit", "group", "index"])
+    shown = shown_results()
+    mine = shown[shown["unit"].isin(list(units))].sort_values(["unit", "group", "index"])
     lang = "en" if (get_language() or "sv").startswith("en") else "sv"
     indices = _index_names(lang)
     groups = {"pupils": _("Elever"), "parents": _("Vårdnadshavare")}
@@ -167,11 +169,11 @@ def site_surveys(*, site: Site) -> tuple[list[SurveyRow], list[SurveyRow]]:
                 unit=units[record["unit"]],
                 group=str(groups.get(record["group"], record["group"])),
                 index=indices.get(str(record["index"]), str(record["index"])),
-                respondents=int(record["respondents"]),
+                respondents=None if suppressed else int(record["respondents"]),
                 suppressed=suppressed,
-                mean=None if suppressed else _float(record["mean"]),
-                ci_low=None if suppressed else _float(record["ci_low"]),
-                ci_high=None if suppressed else _float(record["ci_high"]),
+                mean=_float(record["mean"]),
+                ci_low=_float(record["ci_low"]),
+                ci_high=_float(record["ci_high"]),
                 origin=origins.get(key, ""),
                 references=_references(references.get(key[1:])),
             )
@@ -182,7 +184,7 @@ def site_surveys(*, site: Site) -> tuple[list[SurveyRow], list[SurveyRow]]:
             unit=units[record["unit"]],
             group=str(groups.get(record["group"], record["group"])),
             index=name(record["index"]),
-            respondents=record["respondents"],
+            respondents=None if record["suppressed"] else record["respondents"],
             suppressed=record["suppressed"],
             mean=record["mean"],
             ci_low=record["ci_low"],

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 from django.db.models import F, Q
 
-from server.campaigns.selectors import scored_results
+from server.campaigns.selectors import shown_results
 from server.inspections.selectors import latest_ratings
 from server.planning.plausibility import screen_sites
 from server.schools.models import SchoolUnit, Site
@@ -130,24 +130,27 @@ def load_ratings(*, site_ids: list[int]) -> pd.DataFrame:
 def load_experience(*, site_ids: list[int]) -> pd.DataFrame:
     """Survey results per site and respondent group, 0–10 (10 = no need).
 
-    Aggregated in SQL per unit, group and index, then scored by `surveys.scoring`: a unit's
-    index with fewer respondents than the suppression threshold is dropped before anything
-    is derived from it (it counts as missing), and small units' indices are shrunk toward
-    the city mean. A unit's group is the mean of its shown, shrunk indices; units combine
-    into their site weighted by pupils.
+    Read from `shown_results`, the one published reading of survey results the results
+    pages, exports and site page share: each unit and group's latest closed campaign (or
+    imported result), shrunk toward the city mean, with a group or index under the
+    suppression threshold dropped before anything is derived from it (it counts as
+    missing). A unit's group is the mean of its shown, shrunk indices; units combine into
+    their site weighted by pupils. `respondents` is the sum over the site's units of each
+    group's count, as the results pages give it.
     """
     columns = ["site", "group", "index_mean", "respondents"]
-    scored = scored_results()
-    if scored.empty:
+    shown = shown_results()
+    shown = shown[~shown["suppressed"].astype(bool)]
+    if shown.empty:
         return pd.DataFrame(columns=columns)
     units = pd.DataFrame.from_records(
         SchoolUnit.objects.values_list("id", "site_id", "site__code", "pupils"),
         columns=["unit", "site_id", "site", "pupils"],
     ).set_index("unit")
-    shown = scored[~scored["suppressed"]]
     per_unit = (
-        shown.groupby(["unit", "group"])
-        .agg(index_mean=("shrunk", "mean"), respondents=("respondents", "max"))
+        shown.astype({"shrunk": float, "group_respondents": int})
+        .groupby(["unit", "group"])
+        .agg(index_mean=("shrunk", "mean"), respondents=("group_respondents", "max"))
         .reset_index()
     )
     per_unit = per_unit.join(units, on="unit")
