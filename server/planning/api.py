@@ -73,7 +73,9 @@ def get_ranking(request: HttpRequest, params: Query[RankingParams]) -> dict[str,
     }
 
 
-@router.get("/ranking/status", response={200: RankingStatusOut, **ERRORS}, url_name="ranking_status")
+@router.get(
+    "/ranking/status", response={200: RankingStatusOut, **ERRORS}, url_name="ranking_status"
+)
 def get_ranking_status(request: HttpRequest) -> dict[str, Any]:
     """Whether the ranking is being computed after data change, and how far it has come:
     pages poll it while they show the previous numbers."""

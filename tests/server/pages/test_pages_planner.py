@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from html import unescape
-from urllib.parse import parse_qs, urlsplit
 from datetime import date
+from html import unescape
 from io import BytesIO
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import Client
