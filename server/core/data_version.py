@@ -59,16 +59,14 @@ def current_version() -> Version:
 
 def bump() -> None:
     """Count a write that can change a ranking. Inside a transaction the count is part of
-    it (other processes see it with the data, at the commit; a rollback drops both), once
-    per transaction however many writes it holds; `data_changed` follows the commit."""
-    if connection.in_atomic_block:
-        if any(func is _changed for _, func, _ in connection.run_on_commit):
-            return  # counted already in this transaction
-        _increment()
-        transaction.on_commit(_changed)
-    else:
-        _increment()
+    it (other processes see it with the data, at the commit; a rollback drops both) and
+    every write counts, so a read later in the same transaction sees it too;
+    `data_changed` follows the commit, once per transaction."""
+    _increment()
+    if not connection.in_atomic_block:
         _changed()
+    elif not any(func is _changed for _, func, _ in connection.run_on_commit):
+        transaction.on_commit(_changed)
 
 
 def _increment() -> None:

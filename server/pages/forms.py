@@ -8,8 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from server.planning.bounds import ALPHA, BUDGET, START_YEAR, WEIGHT, YEARS
 from server.planning.ranking import Weights
-from server.planning.schemas import ALPHA, BUDGET, START_YEAR, WEIGHT, YEARS
 from server.planning.selectors import RankingQuery
 from server.planning.services import weights_from
 from server.schools.models import District, SchoolUnit

@@ -50,7 +50,7 @@ FILE_TYPES = {
 
 
 def _ranking(params: RankingParams) -> Ranking:
-    return ranking_get(RankingQuery.from_params(params))
+    return ranking_get(RankingQuery.from_query(params.dict()))
 
 
 @router.get("/ranking", response={200: RankingOut, **ERRORS})
@@ -88,7 +88,7 @@ def get_site_popup(request: HttpRequest, code: str, params: Query[RankingParams]
     defects, survey, link to the site page), fetched by the map on click. It ranks the
     site in the ranking the query asks for (the map's own: weights, method, filters), so
     it shows the numbers of the page the map is on."""
-    html = site_popup_html(code=code, query=RankingQuery.from_params(params))
+    html = site_popup_html(code=code, query=RankingQuery.from_query(params.dict()))
     return HttpResponse(html, content_type="text/html; charset=utf-8")
 
 

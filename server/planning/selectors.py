@@ -5,6 +5,7 @@ cached by the query and the data version (server.core.data_version).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,19 +13,28 @@ from typing import Any, Final
 from urllib.parse import urlencode
 
 import pandas as pd
-from pydantic import ValidationError
 
 from server.core.data_version import current_version
 from server.planning import precompute
-from server.planning.ranking import DEFAULT_WEIGHTS, Method, Weights, rerank, stability
-from server.planning.schemas import RankingParams
+from server.planning.bounds import TOP_N, WEIGHT, Bound
+from server.planning.ranking import (
+    DEFAULT_WEIGHTS,
+    METHODS,
+    Method,
+    Weights,
+    rerank,
+    stability,
+)
 from server.prices.table import PriceTable
+from server.schools.models import SchoolUnit
 from server.schools.selectors import district_for_filter
 from shared.errors import ErrorDetail, InvalidInput
 
 STABILITY_DRAWS: Final = 1000
 """Weight draws behind every rank interval a planner sees (pages, API, exports, popups)."""
 DEFAULT_TOP_N: Final = 10
+DISTRICT_MAX: Final = 200
+"""Longer than any district's code or name (a longer one cannot match)."""
 
 
 @dataclass(frozen=True)
@@ -45,38 +55,68 @@ class RankingQuery:
 
     @classmethod
     def from_query(cls, data: Mapping[str, Any]) -> RankingQuery:
-        """The query a URL's parameters ask for; unknown parameters are ignored, a bad
-        value raises InvalidInput naming the parameter (the API's bounds)."""
-        wanted = {name: data[name] for name in RankingParams.model_fields if data.get(name)}
-        try:
-            params = RankingParams.model_validate(wanted)
-        except ValidationError as exc:
-            details = [
-                ErrorDetail(field=".".join(map(str, e["loc"])) or "query", message=e["msg"])
-                for e in exc.errors()
-            ]
-            raise InvalidInput(
-                "The ranking cannot be made: " + "; ".join(d.message for d in details), details
-            ) from None
-        return cls.from_params(params)
+        """The query a URL's parameters ask for (strings, or the API's parsed values):
+        unknown parameters are ignored, a missing one takes its default, and a bad value
+        raises InvalidInput naming the parameter, with the API's bounds."""
+        problems: list[ErrorDetail] = []
 
-    @classmethod
-    def from_params(cls, params: RankingParams) -> RankingQuery:
-        try:
-            weights = Weights(
-                condition=params.condition, experience=params.experience, equity=params.equity
+        def number(name: str, default: float, bound: Bound, kind: type = float) -> Any:
+            raw = data.get(name)
+            if raw is None or raw == "":
+                return default
+            try:
+                value = kind(raw) if kind is float else _whole(raw)
+            except (TypeError, ValueError):
+                problems.append(ErrorDetail(field=name, message=f"{raw!r} is not a number"))
+                return default
+            if not (math.isfinite(value) and bound.low <= value <= bound.high):
+                problems.append(
+                    ErrorDetail(
+                        field=name,
+                        message=f"must be from {bound.low:g} to {bound.high:g}, got {raw}",
+                    )
+                )
+                return default
+            return value
+
+        def choice(name: str, allowed: tuple[str, ...]) -> str | None:
+            raw = data.get(name)
+            if raw is None or raw == "":
+                return None
+            if str(raw) not in allowed:
+                problems.append(
+                    ErrorDetail(field=name, message=f"must be one of {', '.join(allowed)}")
+                )
+                return None
+            return str(raw)
+
+        weights = {
+            pillar: number(pillar, default, WEIGHT)
+            for pillar, default in DEFAULT_WEIGHTS.as_dict().items()
+        }
+        method = choice("method", METHODS) or "weighted_sum"
+        school_form = choice("school_form", tuple(SchoolUnit.SchoolForm.values))
+        top_n = number("top_n", DEFAULT_TOP_N, TOP_N, int)
+        district = str(data.get("district") or "").strip()[:DISTRICT_MAX] or None
+        if problems:
+            raise InvalidInput(
+                "The ranking cannot be made: "
+                + "; ".join(f"{p.field} {p.message}" for p in problems),
+                problems,
             )
+        try:
+            parsed = Weights(**weights)
         except ValueError as exc:
             raise InvalidInput(
                 f"The weights cannot be used: {exc}",
                 [ErrorDetail(field="weights", message=str(exc))],
             ) from None
         return cls(
-            weights=weights,
-            method=params.method,
-            district=params.district or None,
-            school_form=params.school_form or None,
-            top_n=params.top_n,
+            weights=parsed,
+            method=method,  # type: ignore[arg-type]
+            district=district,
+            school_form=school_form,
+            top_n=top_n,
         )
 
     def as_query(self) -> str:
@@ -108,7 +148,17 @@ class RankingQuery:
 
 
 def _number(value: float) -> str:
-    return f"{value:g}"
+    """Short ("1", "0.25") where that is exact; else every digit, so it reads back equal."""
+    short = f"{value:g}"
+    return short if float(short) == value else repr(float(value))
+
+
+def _whole(raw: Any) -> int:
+    """A whole number from a URL ("10", "10.0") or the API (10); ValueError otherwise."""
+    value = float(raw)
+    if not value.is_integer():
+        raise ValueError(raw)
+    return int(value)
 
 
 @dataclass(frozen=True)

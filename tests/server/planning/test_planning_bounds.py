@@ -10,14 +10,8 @@ from django import forms
 from django.test import Client
 
 from server.pages.forms import PlanForm, RankingForm
+from server.planning.bounds import ALPHA, BUDGET, START_YEAR, TOP_N, WEIGHT, YEARS, Bound
 from server.planning.schemas import (
-    ALPHA,
-    BUDGET,
-    START_YEAR,
-    TOP_N,
-    WEIGHT,
-    YEARS,
-    Bound,
     PlanParams,
     RankingParams,
 )
