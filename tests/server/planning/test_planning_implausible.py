@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from server.core.data_version import bump
 from server.inspections.models import Rating
 from server.schools.models import Site
 
@@ -55,6 +56,7 @@ def test_it_flags_the_site_of_an_absurd_quantity_and_leaves_the_others_alone(
 ) -> None:
     before = ranked(planner)
     Rating.objects.filter(site=city["old"], element="roof").update(quantity=1e308)
+    bump()  # a write behind the app's back: no signal counts it
 
     after = ranked(planner)
 
