@@ -21,6 +21,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from server.core.models import DataVersion
+from server.core.municipality import current_municipality
 from shared.catalogue import load_catalogue
 
 _ROW = 1
@@ -35,6 +36,9 @@ class Version:
     changed_at: datetime | None
     day: date
     catalogue: str
+    municipality: tuple[int, int] = (0, 0)
+    """The price year and survey threshold in force. The environment sets them too (the
+    seed, the threshold's floor), and a restart with other values writes nothing."""
 
     @property
     def key(self) -> str:
@@ -42,18 +46,23 @@ class Version:
         last bump is in it so that a database restored or made anew, whose count starts
         again, never meets rankings cached for an earlier life of the same count."""
         stamp = self.changed_at.timestamp() if self.changed_at else 0
-        return f"{self.number}.{stamp:.6f}.{self.day.isoformat()}.{self.catalogue}"
+        year, threshold = self.municipality
+        return (
+            f"{self.number}.{stamp:.6f}.{self.day.isoformat()}.{self.catalogue}.{year}.{threshold}"
+        )
 
 
 def current_version() -> Version:
-    """The data version now: one read of one row."""
+    """The data version now: one read of one row, and the municipality's settings (cached)."""
     row = DataVersion.objects.filter(pk=_ROW).values_list("number", "changed_at").first()
     number, changed_at = row or (0, None)
+    municipality = current_municipality()  # cached: no database read as a rule
     return Version(
         number=number,
         changed_at=changed_at,
         day=timezone.localdate(),
         catalogue=load_catalogue().version,
+        municipality=(municipality.price_year, municipality.survey_threshold),
     )
 
 
