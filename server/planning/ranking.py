@@ -480,6 +480,13 @@ def _top_defects(ratings: _Ratings, n: int) -> list[list[tuple[str, str, str]]]:
     return [triples[bounds[i] : bounds[i + 1]] for i in range(n)]
 
 
+def _check_method_and_weights(method: object, weights: object) -> None:
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+    if not isinstance(weights, Weights):
+        raise ValueError(f"weights must be a Weights, got {type(weights).__name__}")
+
+
 def rank(
     sites: pd.DataFrame,
     ratings: pd.DataFrame,
@@ -513,10 +520,7 @@ def rank(
     one may reorder others. Its contributions split the priority in proportion to w x
     pillar: an attribution, since TOPSIS does not decompose additively.
     """
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
-    if not isinstance(weights, Weights):
-        raise ValueError(f"weights must be a Weights, got {type(weights).__name__}")
+    _check_method_and_weights(method, weights)
     _require(sites, SITE_COLUMNS, "sites")
     _check_site_index(sites)
     _check_share(severity_share, "severity_share")
@@ -568,10 +572,7 @@ def rerank(
     The pillars and everything else stay as they are, so a ranking with a planner's own
     weights reuses the pillars computed once (the expensive part) for all sites.
     """
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
-    if not isinstance(weights, Weights):
-        raise ValueError(f"weights must be a Weights, got {type(weights).__name__}")
+    _check_method_and_weights(method, weights)
     _require(pillars, PILLARS, "pillars")
     _check_site_index(pillars)
     n = len(pillars)

@@ -11,7 +11,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.planning.ranking import PILLARS, Weights, rank, stability
+from server.planning.ranking import PILLARS, Weights, rank, rerank, stability
 
 NAN = math.nan
 ELEMENT_WEIGHTS = {"facade": 1.5, "roof": 2.0, "windows": 1.0, "yard_surface": 0.5}
@@ -189,3 +189,16 @@ def test_it_gives_a_dominant_site_the_rank_interval_one_to_one(
     result = stability(pillars, weights, draws=200, spread=spread, top_n=1)
 
     assert result.loc["dominant"].to_dict() == {"rank_p05": 1, "rank_p95": 1, "p_top_n": 1.0}
+
+
+@SETTINGS
+@given(city=cities(), weights=weights_strategy, method=st.sampled_from(["weighted_sum", "topsis"]))
+def test_ranking_again_with_other_weights_is_ranking_with_them(
+    city: City, weights: Weights, method: str
+) -> None:
+    # The cached pillar matrix is `rank` at the default weights; every other ranking is
+    # `rerank` over it, and must be exactly what `rank` gives.
+    direct = city.ranked(weights, method)
+    again = rerank(city.ranked(Weights(), "weighted_sum"), weights, method=method)  # type: ignore[arg-type]
+
+    pd.testing.assert_frame_equal(again[direct.columns], direct)
