@@ -135,6 +135,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /api/v1/ranking": PLANNERS,
     "GET /api/v1/ranking/export": PLANNERS,
     "GET /api/v1/sites/{code}/popup": PLANNERS,
+    "GET /api/v1/ranking/status": PLANNERS,
     "GET /api/v1/plan": PLANNERS,
     "GET /api/v1/plan/export": PLANNERS,
     "POST /api/v1/plans": PLANNERS,
