@@ -130,6 +130,11 @@ def store(key: str, value: Any) -> None:
     cache.set(key, value, CACHE_SECONDS)
 
 
+def remember(key: str, value: Any) -> None:
+    """Keep `value` in this process's memory only."""
+    _remember(key, value)
+
+
 def _remember(key: str, value: Any) -> None:
     with _memo_lock:
         _memo[key] = value

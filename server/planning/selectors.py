@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Final
 from urllib.parse import urlencode
@@ -192,9 +192,22 @@ def ranking_get(query: RankingQuery) -> Ranking:
     if found is not None:
         return found  # type: ignore[no-any-return]
     matrix, stale = precompute.matrix_get(version=version, price_year=query.price_year)
+    if stale:  # the previous numbers, once, while the worker computes the new
+        marked = f"{precompute.PREFIX}:stale:{matrix.version}:{query.key}"
+        if (found := precompute.stored(marked)) is not None:
+            return found  # type: ignore[no-any-return]
+        key = f"{precompute.PREFIX}:result:{matrix.version}:{query.key}"
+        if (previous := precompute.stored(key)) is not None:
+            found = replace(previous, stale=True)
+            precompute.remember(marked, found)
+            return found  # type: ignore[no-any-return]
     ranking = ranking_from_matrix(matrix, query, stale=stale)
-    # A stale one is kept under its own version, which stays stale: fresh next time.
-    precompute.store(f"{precompute.PREFIX}:result:{matrix.version}:{query.key}", ranking)
+    if query == RankingQuery():
+        precompute.store(key, ranking)  # the one other processes ask for most
+    else:
+        # Kept in this process only: each holds its sites' ratings, too many to copy
+        # through Redis for every planner's weights.
+        precompute.remember(key, ranking)
     return ranking
 
 
