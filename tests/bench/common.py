@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -29,6 +30,33 @@ class Result:
             f"{self.baseline_seconds * 1000:.1f} ms; {self.ratio:.{digits}f}x faster"
             + (f" [{self.note}]" if self.note else "")
         )
+
+
+@dataclass(frozen=True)
+class Cost(Result):
+    """A cost in multiples of a reference operation, where smaller is better (a ranking
+    request as "times a plain site read"): printed as such, never as "faster"."""
+
+    per: str = "the baseline"
+    """The reference operation, in the line's "N times ..."."""
+
+    def line(self) -> str:
+        times = self.seconds / self.baseline_seconds
+        return (
+            f"{self.name}: {self.seconds * 1000:.1f} ms; baseline ({self.baseline_name}) "
+            f"{self.baseline_seconds * 1000:.1f} ms; {times:.1f} times {self.per} "
+            "(smaller is better)" + (f" [{self.note}]" if self.note else "")
+        )
+
+
+def median_of(fn: Callable[[], object], repeat: int) -> float:
+    """The median of a few runs, for goals stated as a median (a click)."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
 
 
 def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
