@@ -86,6 +86,7 @@ def bulk_insert(records: list[dict[str, Any]], *, site: Any, user: Any) -> None:
                     "note": r["note"],
                     "quantity": r["quantity"],
                     "estimated_cost_sek": 0.0,
+                    "cost_quantity": r["quantity"],
                     "observed_at": datetime.fromisoformat(r["observed_at"]),
                     "lat": 57.7,
                     "lon": 11.9,
