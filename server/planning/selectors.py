@@ -220,7 +220,7 @@ def ranking_from_matrix(
         found = district_for_filter(value=query.district)
         frame = frame[(frame["district_code"] == found.code) | (frame["city_area"] == found.code)]
     if query.school_form:
-        forms = frame["school_forms"].str.split(",")
+        forms = frame["school_forms"].fillna("").str.split(",")  # a site may have no unit
         frame = frame[forms.map(lambda names: query.school_form in names)]
     ranked = rerank(frame, query.weights, method=query.method)
     if len(ranked) and query.draws:

@@ -173,3 +173,15 @@ def test_the_pages_say_when_their_numbers_were_computed(
         html = planner.get(path).content.decode()
         assert f"Siffrorna beräknades {stamp}" in html, path
         assert "data-status-url" not in html  # nothing is being recomputed
+
+
+def test_a_school_form_filter_passes_over_a_site_without_units(
+    city: dict[str, Any],  # noqa: F811
+) -> None:
+    from tests.server.factories import make_site
+
+    make_site(code="tom", name="Tomma huset")
+
+    ranking = ranking_get(RankingQuery(school_form="grundskola"))
+
+    assert "tom" not in ranking.frame.index
