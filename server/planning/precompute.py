@@ -11,6 +11,7 @@ them computes them in-process.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -32,9 +33,11 @@ from server.prices.selectors import prices_for_plan
 from server.prices.table import PriceTable
 from shared.catalogue import load_catalogue
 
+log = logging.getLogger(__name__)
 Progress = Callable[[float], None]
 CACHE_SECONDS: Final = 24 * 3600
 QUEUED_SECONDS: Final = 600
+"""A recompute queued longer ago than this counts as lost: requests compute themselves."""
 MEMO_ENTRIES: Final = 24
 # Bumped when what is cached changes shape, so processes of another release never read it.
 PREFIX: Final = "ranking:v1"
@@ -167,19 +170,21 @@ def matrix_get(*, version: Version, price_year: int | None) -> tuple[Matrix, boo
     """The matrix of `version`, and whether it is of an earlier version instead.
 
     Without a worker (no task queue) a missing matrix is computed here and now. With one,
-    the request does not wait for a recompute it does not need: a matrix of an earlier
-    version is served, marked stale, while the worker computes the new one; only when
-    there is none at all (a first start) is it computed here.
+    the request does not wait for a recompute it does not need: while the worker computes
+    the new matrix, one of an earlier version is served, marked stale. It is computed here
+    after all when there is none (a first start), when the recompute cannot be queued (the
+    broker is down), or when it was queued longer than `QUEUED_SECONDS` ago (a worker that
+    is down or lost it).
     """
     year = price_year_of(price_year)
     found = stored(matrix_key(version.key, year))
     if found is not None:
         return found, False
     if has_worker():
-        schedule_recompute()
-        previous = stored(latest_key(year))
-        if previous is not None:
-            earlier = stored(matrix_key(previous, year))
+        queued = _queue(version.key)
+        if queued is not None and (timezone.now() - queued).total_seconds() < QUEUED_SECONDS:
+            previous = stored(latest_key(year))
+            earlier = None if previous is None else stored(matrix_key(previous, year))
             if earlier is not None:
                 return earlier, True
     return matrix_compute(version=version, price_year=year), False
@@ -203,14 +208,28 @@ def has_worker() -> bool:
 
 def schedule_recompute() -> None:
     """Queue one recompute after data change. Without a worker nothing is queued: the
-    next request that needs a ranking computes it (a tablet's push never waits for it).
-    A recompute already queued and not started is not queued again."""
-    if not has_worker():
-        return
-    if cache.add(QUEUED_KEY, True, QUEUED_SECONDS):
+    next request that needs a ranking computes it (a tablet's push never waits for it)."""
+    if has_worker():
+        _queue(current_version().key)
+
+
+def _queue(version: str) -> datetime | None:
+    """Queue the recompute of `version` unless it is queued already; when it was queued,
+    or None when the broker refused it (then requests compute for themselves)."""
+    key = f"{QUEUED_KEY}:{version}"
+    now = timezone.now()
+    if cache.add(key, now, CACHE_SECONDS):
         from server.planning.tasks import recompute_rankings
 
-        recompute_rankings.delay()
+        try:
+            recompute_rankings.delay()
+        except Exception:  # the broker is down: nothing waits for a task never sent
+            cache.delete(key)
+            log.warning("ranking.recompute_not_queued", exc_info=True)
+            return None
+        return now
+    queued = cache.get(key)
+    return queued if isinstance(queued, datetime) else None
 
 
 def status() -> dict[str, Any]:
@@ -223,7 +242,6 @@ def status() -> dict[str, Any]:
 def recompute(*, on_done: Callable[[Matrix], None]) -> str:
     """Compute the current version's matrix, then `on_done` (the default ranking), noting
     progress for the pages. Returns the version computed."""
-    cache.delete(QUEUED_KEY)  # a write from now on queues another recompute
     version = current_version()
     started = timezone.now().isoformat()
     state: dict[str, Any] = {"running": True, "version": version.key, "started_at": started}

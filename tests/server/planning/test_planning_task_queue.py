@@ -7,12 +7,15 @@ import os
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from server.celery import app
+from server.core.data_version import current_version
 from server.planning import precompute
 from tests.server.planning.conftest import city, planner  # noqa: F401
 
@@ -97,3 +100,54 @@ def test_a_worker_recomputes_after_a_write_while_the_pages_answer_from_before(
     assert {s["code"]: s["equity"] for s in fresh["sites"]}["gamla"] > equity_before["gamla"]
     assert fresh["computed_at"] > first["computed_at"]
     assert "data-status-url" not in planner.get("/ranking/").content.decode()
+
+
+@pytest.mark.django_db
+def test_with_the_broker_down_a_write_succeeds_and_pages_compute_for_themselves(
+    planner: Client,  # noqa: F811
+    city: dict[str, Any],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from server.planning.tasks import recompute_rankings
+
+    def broker_down() -> None:
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(recompute_rankings, "delay", broker_down)
+    with override_settings(CELERY_TASK_ALWAYS_EAGER=False):
+        before = _ranked(planner)
+        unit = city["old"].units.get()
+        unit.socioeconomic_need = 100.0
+        unit.save()  # queues nothing: the broker refuses
+
+        after = _ranked(planner)
+
+    assert after["stale"] is False
+    gamla = {s["code"]: s["equity"] for s in after["sites"]}["gamla"]
+    assert gamla > {s["code"]: s["equity"] for s in before["sites"]}["gamla"]
+    assert "ranking.recompute_not_queued" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_recompute_the_queue_lost_does_not_keep_pages_stale(
+    planner: Client,  # noqa: F811
+    city: dict[str, Any],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.core.cache import cache
+
+    from server.planning.tasks import recompute_rankings
+
+    monkeypatch.setattr(recompute_rankings, "delay", lambda: None)  # queued, never run
+    with override_settings(CELERY_TASK_ALWAYS_EAGER=False):
+        _ranked(planner)
+        city["old"].units.update(socioeconomic_need=100.0)
+        city["old"].units.get().save()
+        assert _ranked(planner)["stale"] is True  # queued a moment ago: the old numbers
+
+        # Ten minutes later the worker has still not taken it: lost.
+        key = f"{precompute.QUEUED_KEY}:{current_version().key}"
+        cache.set(key, timezone.now() - timedelta(seconds=precompute.QUEUED_SECONDS + 1))
+
+        assert _ranked(planner)["stale"] is False
