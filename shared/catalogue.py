@@ -129,6 +129,14 @@ class Element(_CatalogueModel):
     description_sv: str = Field(min_length=1)
     description_en: str = Field(min_length=1)
     weight: float = Field(gt=0, allow_inf_nan=False)
+    safety_relevant: bool = False
+    """Whether a defect of this element can injure someone on site before a planned repair:
+    falling parts (roof, facade, trees), falls and collapsing equipment (play, sports,
+    surfacing), fire, electricity, glass, traffic and dark paths. Not health or comfort over
+    time (air, water, heat), wear or missing amenities. The demo generator puts urgency 1
+    (safety) only on these; it does not limit what an inspector may mark as a safety risk.
+    Optional, so that a catalogue file without it still loads; it never goes to tablets and
+    changes no code, unit or rate, so it leaves the catalogue version alone."""
     unit: Unit
     repair_rate: RepairRates
     quantity_basis: QuantityBasis

@@ -90,6 +90,49 @@ def test_it_weighs_roof_toilets_ventilation_and_fire_safety_most() -> None:
     assert lightest_heavy > heaviest_other
 
 
+# The elements whose defect can injure someone on site, and why; everything else (health
+# or comfort over time, wear, missing amenities) is planned work, never a safety defect.
+SAFETY_RELEVANT = {
+    "roof": "falling snow, ice and loose sheet metal",
+    "facade": "falling render, bricks and cladding",
+    "windows_doors": "broken glass, falling sashes, exit doors that do not open",
+    "lighting_electrical": "exposed live parts, overheated distribution boards",
+    "fire_safety": "blocked escape routes, dead alarms, open fire cells",
+    "sports_hall": "loose apparatus and wall bars, slippery hall floor",
+    "play_equipment": "falls, entrapment and broken parts of play equipment",
+    "surfacing": "holes and trip edges where pupils run",
+    "greenery": "dead trees and falling branches",
+    "sports_areas": "unanchored goals that tip over",
+    "yard_lighting": "dark paths and exposed cables at lamp posts",
+    "fencing_traffic": "gaps to the street, car park and drop-off traffic",
+}
+
+
+def test_it_states_for_every_element_whether_it_can_carry_a_safety_defect() -> None:
+    assert all(isinstance(e.get("safety_relevant"), bool) for e in raw_catalogue()["elements"])
+
+
+@pytest.mark.parametrize("code", [c for codes in DESIGN_ELEMENTS.values() for c in codes])
+def test_it_marks_only_the_elements_whose_defect_can_injure(code: str) -> None:
+    assert load_catalogue().element(code).safety_relevant is (code in SAFETY_RELEVANT)
+
+
+def test_it_loads_a_catalogue_without_the_safety_flag_as_not_safety_relevant(
+    tmp_path: Path,
+) -> None:
+    # Catalogue files written before the flag still load; the version does not change.
+    data = raw_catalogue()
+    for element in data["elements"]:
+        del element["safety_relevant"]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+    catalogue = load_catalogue(path)
+
+    assert catalogue.version == CATALOGUE_VERSION
+    assert not any(e.safety_relevant for e in catalogue.elements)
+
+
 def test_it_has_strictly_rising_rates_and_no_cost_for_grade_a() -> None:
     for element in load_catalogue().elements:
         rates = element.repair_rate
