@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from server.inspections.catalogues import element_name
@@ -135,3 +135,41 @@ def plan_view(plan: services.Plan) -> PlanView:
         and not safety.unfunded
         and all("candidates" in y and not y["candidates"] for y in split_years),
     )
+
+
+COMPARE_INPUT_LABELS = {
+    "budget": gettext_lazy("Budget per år (kr)"),
+    "years": gettext_lazy("Antal år"),
+    "start_year": gettext_lazy("Första år"),
+    "condition": gettext_lazy("Vikt skick"),
+    "experience": gettext_lazy("Vikt upplevelse"),
+    "equity": gettext_lazy("Vikt likvärdighet"),
+    "alpha": gettext_lazy("Likvärdighetens styrka (α)"),
+    "district": gettext_lazy("Område"),
+    "school_form": gettext_lazy("Skolform"),
+    "price_year": gettext_lazy("Prisår"),
+    "method": gettext_lazy("Metod"),
+}
+
+
+def _input_shown(name: str, value: object) -> object:
+    if value is None and name in ("district", "school_form"):
+        return _("alla")
+    if name == "method" and value is not None:
+        return services.METHOD_NAMES.get(str(value), value)
+    return "–" if value is None else value
+
+
+def compare_inputs(comparison: dict[str, Any]) -> list[dict[str, Any]]:
+    """Both plans' inputs as rows for the compare page, labelled in the active language;
+    `money` marks a row shown in whole kronor."""
+    return [
+        {
+            **row,
+            "label": COMPARE_INPUT_LABELS.get(row["name"], row["name"]),
+            "a": _input_shown(row["name"], row["a"]),
+            "b": _input_shown(row["name"], row["b"]),
+            "money": row["name"] == "budget",
+        }
+        for row in comparison["inputs"]
+    ]
