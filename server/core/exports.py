@@ -11,6 +11,7 @@ import io
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 import pandas as pd
@@ -68,10 +69,13 @@ def shown(value: object, kind: Kind) -> object:
         return str(value)
     number = float(value)  # type: ignore[arg-type]
     if kind in ("kronor", "whole"):
-        return round(number)
-    if kind == "percent":
-        return round(100 * number, 1)
-    return round(number, 1)
+        return int(_half_up(number, "1"))
+    return float(_half_up(100 * number if kind == "percent" else number, "0.1"))
+
+
+def _half_up(number: float, step: str) -> Decimal:
+    # Half up, as the pages' floatformat rounds: a file and its page show the same figure.
+    return Decimal(repr(number)).quantize(Decimal(step), rounding=ROUND_HALF_UP)
 
 
 def export_frame(

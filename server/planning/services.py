@@ -8,7 +8,7 @@ from datetime import datetime
 import pandas as pd
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from server.core.exports import Column, export_frame
 from server.inspections.catalogues import element_name
@@ -95,7 +95,7 @@ def _pillar_names(codes: object) -> str:
 
 EXPORT_COLUMNS: tuple[Column, ...] = (
     Column("rank", gettext_lazy("rang"), "whole"),
-    Column("code", gettext_lazy("skolhus")),
+    Column("code", pgettext_lazy("export column: a site's code", "skolhus")),
     Column("name", gettext_lazy("namn")),
     Column("district", gettext_lazy("område")),
     Column("pupils", gettext_lazy("elever"), "whole"),
@@ -246,7 +246,7 @@ def plan_payload(p: Plan) -> dict[str, object]:
 
 PLAN_EXPORT_COLUMNS: tuple[Column, ...] = (
     Column("year", gettext_lazy("år"), "whole"),
-    Column("site", gettext_lazy("skolhus")),
+    Column("site", pgettext_lazy("export column: a site's code", "skolhus")),
     Column("site_name", gettext_lazy("namn")),
     Column("element", gettext_lazy("byggdel"), convert=_element_name),
     Column("location", gettext_lazy("plats")),
@@ -279,7 +279,7 @@ PLAN_YEAR_COLUMNS: tuple[Column, ...] = (
 )
 
 PLAN_UNFUNDED_COLUMNS: tuple[Column, ...] = (
-    Column("site", gettext_lazy("skolhus")),
+    Column("site", pgettext_lazy("export column: a site's code", "skolhus")),
     Column("site_name", gettext_lazy("namn")),
     Column("element", gettext_lazy("byggdel"), convert=_element_name),
     Column("location", gettext_lazy("plats")),
@@ -294,7 +294,7 @@ unfunded at the plan's end."""
 
 PLAN_EQUITY_COLUMNS: tuple[Column, ...] = (
     Column("quartile", gettext_lazy("kvartil av behov"), convert=_quartile_name),
-    Column("sites", gettext_lazy("skolhus"), "whole"),
+    Column("sites", gettext_lazy("antal skolhus"), "whole"),
     Column("need_from", gettext_lazy("behov från"), "decimal"),
     Column("need_to", gettext_lazy("behov till"), "decimal"),
     Column("spend", gettext_lazy("utgifter (kr)"), "kronor"),
