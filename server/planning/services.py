@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 from django.utils import timezone
@@ -553,7 +554,7 @@ def saved_plans_compare(*, a: SavedPlan, b: SavedPlan) -> dict[str, object]:
         for name, _key in PLAN_INPUTS
     ]
     spend_a, spend_b = _spend_per_site(a), _spend_per_site(b)
-    schools = []
+    schools: list[dict[str, Any]] = []
     for site in set(spend_a) | set(spend_b):
         name = (spend_a.get(site) or spend_b[site])[0]
         in_a, in_b = spend_a.get(site, (name, 0.0))[1], spend_b.get(site, (name, 0.0))[1]
@@ -566,7 +567,7 @@ def saved_plans_compare(*, a: SavedPlan, b: SavedPlan) -> dict[str, object]:
                 "difference": in_b - in_a,
             }
         )
-    schools.sort(key=lambda row: (-abs(row["difference"]), str(row["site_name"])))
+    schools.sort(key=lambda row: (-abs(float(row["difference"])), str(row["site_name"])))
     items_a, items_b = keyed(a), keyed(b)
     return {
         "a": a,
