@@ -4,25 +4,27 @@ from __future__ import annotations
 
 import pandas as pd
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from server.campaigns import selectors
-from server.core.exports import to_csv, to_xlsx
+from server.core.exports import Column, export_frame, to_csv, to_xlsx
 from server.core.municipality import current_municipality
 
-COLUMNS = {
-    "site": "Skolhus",
-    "unit": "Skolenhetskod",
-    "unit_name": "Skolenhet",
-    "group_label": "Svarsgrupp",
-    "name": "Index",
-    "respondents": "Antal svarande",
-    "raw": "Index 0-10 (rått)",
-    "ci_low": "Intervall från",
-    "ci_high": "Intervall till",
-    "shrunk": "Index 0-10 (krympt mot stadens medel)",
-    "response_rate": "Svarsfrekvens",
-    "note": "Anmärkning",
-}
+COLUMNS: tuple[Column, ...] = (
+    Column("site", gettext_lazy("Skolhus")),
+    Column("unit", gettext_lazy("Skolenhetskod")),
+    Column("unit_name", gettext_lazy("Skolenhet")),
+    Column("group_label", gettext_lazy("Svarsgrupp")),
+    Column("name", gettext_lazy("Index")),
+    Column("respondents", gettext_lazy("Antal svarande"), "whole"),
+    Column("raw", gettext_lazy("Index 0-10 (rått)"), "decimal"),
+    Column("ci_low", gettext_lazy("Intervall från"), "decimal"),
+    Column("ci_high", gettext_lazy("Intervall till"), "decimal"),
+    Column("shrunk", gettext_lazy("Index 0-10 (krympt mot stadens medel)"), "decimal"),
+    Column("response_rate", gettext_lazy("Svarsfrekvens (%)"), "percent"),
+    Column("note", gettext_lazy("Anmärkning")),
+)
 
 
 def results_frame() -> pd.DataFrame:
@@ -33,26 +35,26 @@ def results_frame() -> pd.DataFrame:
                 {
                     **{k: group[k] for k in ("site", "unit", "unit_name", "group_label")},
                     **index,
-                    "note": "för få svar" if index["suppressed"] else "",
+                    "note": _("för få svar") if index["suppressed"] else "",
                 }
             )
-    frame = pd.DataFrame(rows, columns=[*COLUMNS, "suppressed"])
-    return frame[list(COLUMNS)].rename(columns=COLUMNS)
+    return export_frame(rows, COLUMNS)
 
 
 def results_file(*, fmt: str) -> tuple[bytes, str]:
     frame = results_frame()
     if fmt == "xlsx":
         assumptions = {
-            "Undertryckningsgräns": f"färre än {selectors.threshold()} svarande visas inte",
-            "Skala": "0-10, 10 bäst; 'vet inte' räknas inte",
-            "Intervall": "95 % konfidensintervall för det råa medelvärdet",
-            "Krympt": "empirisk Bayes mot stadens medel, för rangordning",
-            "Exporterad": timezone.now().isoformat(timespec="minutes"),
+            _("Undertryckningsgräns"): _("färre än %(n)s svarande visas inte")
+            % {"n": selectors.threshold()},
+            _("Skala"): _("0-10, 10 bäst; 'vet inte' räknas inte"),
+            _("Intervall"): _("95 % konfidensintervall för det råa medelvärdet"),
+            _("Krympt"): _("empirisk Bayes mot stadens medel, för rangordning"),
+            _("Exporterad"): timezone.now().isoformat(timespec="minutes"),
         }
         return (
             to_xlsx(
-                {"Enkätresultat": frame},
+                {_("Enkätresultat"): frame},
                 assumptions,
                 municipality=current_municipality().name,
             ),

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from server.inspections.catalogues import element_name
 from server.pages.charts import grouped_bars
 from server.pages.reasons import reason_sv
-from server.planning import services
+from server.planning import plan_report, services
 from server.planning.ranking import Weights
 from server.planning.selectors import RankingQuery
 
@@ -26,6 +26,12 @@ class PlanView:
     years: list[dict[str, Any]]
     equity_chart: str
     funded: pd.DataFrame
+    safety: plan_report.SafetySummary
+    """The urgency-1 items that did not fit (element names added) and the backlog."""
+    empty: bool
+    """Nothing funded in any year: the page says why instead of showing empty tables."""
+    nothing_to_do: bool
+    """No candidate at all (nothing in grade C or D under the filters)."""
 
 
 def plan_compute_from(cleaned: dict[str, Any]) -> services.Plan:
@@ -74,7 +80,8 @@ def plan_view(plan: services.Plan) -> PlanView:
         )
     years = []
     total = 0.0
-    for year in payload["years"]:  # type: ignore[attr-defined]
+    split_years = plan_report.years_with_split(payload["years"])  # type: ignore[arg-type]
+    for n, year in enumerate(split_years, start=1):
         total += float(year["spent"] or 0)
         years.append(
             {
@@ -82,8 +89,16 @@ def plan_view(plan: services.Plan) -> PlanView:
                 "total_spent": total,
                 "chosen": items_by_year.get(int(year["year"]), []),
                 "unfunded": unfunded_by_year.get(int(year["year"]), []),
+                "safety_percent": None
+                if year["safety_share"] is None
+                else 100 * float(year["safety_share"]),
+                # Nothing moves past the plan's last year: it ends there.
+                "last": n == len(split_years),
             }
         )
+    safety = plan_report.safety_summary(payload)
+    for row in safety.unfunded:
+        row["element_name"] = element_name(row["element"])
     equity = payload["equity"]  # type: ignore[assignment]
     groups = [QUARTILE_LABELS.get(str(row["quartile"]), str(row["quartile"])) for row in equity]
     chart = grouped_bars(
@@ -109,4 +124,52 @@ def plan_view(plan: services.Plan) -> PlanView:
         y_label=_("Andel"),
     )
     funded = pd.DataFrame(payload["items"], columns=["site", "year"])  # type: ignore[arg-type]
-    return PlanView(payload=payload, years=years, equity_chart=chart, funded=funded)
+    return PlanView(
+        payload=payload,
+        years=years,
+        equity_chart=chart,
+        funded=funded,
+        safety=safety,
+        empty=not payload["items"],
+        nothing_to_do=not payload["items"]
+        and not safety.unfunded
+        and all("candidates" in y and not y["candidates"] for y in split_years),
+    )
+
+
+COMPARE_INPUT_LABELS = {
+    "budget": gettext_lazy("Budget per år (kr)"),
+    "years": gettext_lazy("Antal år"),
+    "start_year": gettext_lazy("Första år"),
+    "condition": gettext_lazy("Vikt skick"),
+    "experience": gettext_lazy("Vikt upplevelse"),
+    "equity": gettext_lazy("Vikt likvärdighet"),
+    "alpha": gettext_lazy("Likvärdighetens styrka (α)"),
+    "district": gettext_lazy("Område"),
+    "school_form": gettext_lazy("Skolform"),
+    "price_year": gettext_lazy("Prisår"),
+    "method": gettext_lazy("Metod"),
+}
+
+
+def _input_shown(name: str, value: object) -> object:
+    if value is None and name in ("district", "school_form"):
+        return _("alla")
+    if name == "method" and value is not None:
+        return services.METHOD_NAMES.get(str(value), value)
+    return "–" if value is None else value
+
+
+def compare_inputs(comparison: dict[str, Any]) -> list[dict[str, Any]]:
+    """Both plans' inputs as rows for the compare page, labelled in the active language;
+    `money` marks a row shown in whole kronor."""
+    return [
+        {
+            **row,
+            "label": COMPARE_INPUT_LABELS.get(row["name"], row["name"]),
+            "a": _input_shown(row["name"], row["a"]),
+            "b": _input_shown(row["name"], row["b"]),
+            "money": row["name"] == "budget",
+        }
+        for row in comparison["inputs"]
+    ]

@@ -30,7 +30,13 @@ from server.pages.dashboard import (
 )
 from server.pages.forms import PlanForm, RankingForm, SavePlanForm
 from server.pages.map_nonce import map_html_with_nonce
-from server.pages.plan_page import PlanView, plan_compute_from, plan_ranking_query, plan_view
+from server.pages.plan_page import (
+    PlanView,
+    compare_inputs,
+    plan_compute_from,
+    plan_ranking_query,
+    plan_view,
+)
 from server.pages.price_notes import price_notes
 from server.pages.selectors import overview_get
 from server.pages.site_page import (
@@ -282,4 +288,8 @@ def plan_compare(request: HttpRequest) -> HttpResponse:
     except NotFound as exc:
         raise Http404(str(exc)) from None
     notes = {side: price_notes(comparison[side].result.get("assumptions") or {}) for side in "ab"}
-    return render(request, "pages/plan_compare.html", {"c": comparison, "price_notes": notes})
+    return render(
+        request,
+        "pages/plan_compare.html",
+        {"c": comparison, "inputs": compare_inputs(comparison), "price_notes": notes},
+    )

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from server.accounts.auth import planner_auth
@@ -99,24 +100,15 @@ def export_ranking(
     format: Literal["csv", "csv-comma", "xlsx"] = "csv",
 ) -> HttpResponse:
     """The ranking as CSV for Swedish Excel (`csv`: BOM, `;`), plain CSV (`csv-comma`) or
-    XLSX with an assumptions sheet."""
+    XLSX with an assumptions sheet; headers and words in the request's language (the
+    language cookie, else Accept-Language; Swedish by default)."""
     ranking = _ranking(params)
     table = services.ranking_export_frame(ranking)
     if format == "xlsx":
-        assumptions = {
-            "Metod": params.method,
-            "Vikt skick": params.condition,
-            "Vikt upplevelse": params.experience,
-            "Vikt likvärdighet": params.equity,
-            "Datum för data": str(ranking.data_date or "inga inventeringar"),
-            "Exporterad": timezone.now().isoformat(timespec="minutes"),
-            "Syntetiska data": "ja: demodata, beskriver inte verkliga skolor"
-            if ranking.synthetic
-            else "nej",
-            **services.price_export_rows(ranking.prices.assumptions()),
-        }
         body = to_xlsx(
-            {"Rangordning": table}, assumptions, municipality=current_municipality().name
+            {_("Rangordning"): table},
+            services.ranking_export_assumptions(ranking),
+            municipality=current_municipality().name,
         )
     else:
         body = to_csv(table, dialect="excel-sv" if format == "csv" else "comma")
@@ -157,17 +149,18 @@ def export_plan(
     format: Literal["csv", "csv-comma", "xlsx"] = "csv",
 ) -> HttpResponse:
     """The plan as CSV (`csv` for Swedish Excel, `csv-comma`) or XLSX with the assumptions,
-    per-year totals, unfunded safety items and the equity report on their own sheets."""
+    per-year totals, unfunded safety items and the equity report on their own sheets;
+    headers and words in the request's language (as the ranking export)."""
     payload = services.plan_payload(_plan(params))
     tables = services.plan_export_tables(payload)
     if format == "xlsx":
-        assumptions = dict(payload["assumptions"])  # type: ignore[call-overload]
-        assumptions.update(services.price_export_rows(assumptions))
-        assumptions["Datum för data"] = payload["data_date"] or "inga inventeringar"
-        assumptions["Exporterad"] = timezone.now().isoformat(timespec="minutes")
+        assumptions = services.plan_export_assumptions(
+            payload, district=params.district, school_form=params.school_form
+        )
         body = to_xlsx(tables, assumptions, municipality=current_municipality().name)
     else:
-        body = to_csv(tables["Åtgärdsplan"], dialect="excel-sv" if format == "csv" else "comma")
+        plan_sheet = next(iter(tables.values()))
+        body = to_csv(plan_sheet, dialect="excel-sv" if format == "csv" else "comma")
     content_type, ext = FILE_TYPES[format]
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="skolmiljo-atgardsplan.{ext}"'

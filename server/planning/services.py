@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from server.core.exports import Column, export_frame
+from server.inspections.catalogues import element_name
+from server.planning import plan_report
 from server.planning.equity import equity_report
 from server.planning.models import SavedPlan
 from server.planning.plan import PlanResult, PlanSettings, plan
@@ -60,31 +66,79 @@ def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
     return rows
 
 
-EXPORT_COLUMNS = {
-    "rank": "rang",
-    "code": "skolhus",
-    "name": "namn",
-    "district": "område",
-    "pupils": "elever",
-    "priority": "prioritet",
-    "condition": "skick",
-    "experience": "upplevelse",
-    "equity": "likvärdighet",
-    "rank_p05": "rang p05",
-    "rank_p95": "rang p95",
-    "p_top_n": "sannolikhet topp N",
-    "act_now": "åtgärda nu",
-    "missing": "saknar data",
-    "synthetic": "syntetiska data",
+METHOD_NAMES = {
+    "weighted_sum": gettext_lazy("viktad summa"),
+    "topsis": "TOPSIS",
+    "milp": gettext_lazy("exakt (heltalsoptimering) år för år"),
+    "greedy": gettext_lazy("girig, år för år"),
+    "joint": gettext_lazy("exakt över alla år"),
+    "yearly": gettext_lazy("exakt år för år"),
+}
+
+PILLAR_NAMES = {
+    "condition": gettext_lazy("skick"),
+    "experience": gettext_lazy("upplevelse"),
+    "equity": gettext_lazy("likvärdighet"),
 }
 
 
+def _element_name(code: object) -> str:
+    return element_name(str(code))
+
+
+def _quartile_name(quartile: object) -> str:
+    return _("okänd") if quartile == "unknown" else str(quartile)
+
+
+def _pillar_names(codes: object) -> str:
+    return ", ".join(str(PILLAR_NAMES.get(str(c), c)) for c in codes)  # type: ignore[attr-defined]
+
+
+EXPORT_COLUMNS: tuple[Column, ...] = (
+    Column("rank", gettext_lazy("rang"), "whole"),
+    Column("code", pgettext_lazy("export column: a site's code", "skolhus")),
+    Column("name", gettext_lazy("namn")),
+    Column("district", gettext_lazy("område")),
+    Column("pupils", gettext_lazy("elever"), "whole"),
+    Column("priority", gettext_lazy("prioritet"), "decimal"),
+    Column("condition", gettext_lazy("skick"), "decimal"),
+    Column("experience", gettext_lazy("upplevelse"), "decimal"),
+    Column("equity", gettext_lazy("likvärdighet"), "decimal"),
+    Column("rank_p05", gettext_lazy("rang p05"), "whole"),
+    Column("rank_p95", gettext_lazy("rang p95"), "whole"),
+    Column("p_top_n", gettext_lazy("sannolikhet topp N (%)"), "percent"),
+    Column("act_now", gettext_lazy("åtgärda nu"), "yes_no"),
+    Column("missing", gettext_lazy("saknar data"), convert=_pillar_names),
+    Column("synthetic", gettext_lazy("syntetiska data"), "yes_no"),
+)
+"""The ranking export's columns: pillars 0-100 with one decimal, the chance of the top N
+in percent, yes/no as words."""
+
+
 def ranking_export_frame(ranking: Ranking) -> pd.DataFrame:
-    """The ranking's export columns, Swedish headers; just the headers when no site is
-    ranked (a filter that matches none)."""
-    rows = pd.DataFrame(ranking_records(ranking), columns=[*EXPORT_COLUMNS])
-    rows["missing"] = rows["missing"].map(", ".join)
-    return rows[list(EXPORT_COLUMNS)].rename(columns=EXPORT_COLUMNS)
+    """The ranking's export columns, headers in the active language; just the headers
+    when no site is ranked (a filter that matches none)."""
+    return export_frame(ranking_records(ranking), EXPORT_COLUMNS)
+
+
+def ranking_export_assumptions(ranking: Ranking) -> dict[str, object]:
+    """The ranking export's assumptions sheet: every input, the data and the prices."""
+    query = ranking.query
+    return {
+        _("Metod"): str(METHOD_NAMES.get(query.method, query.method)),
+        _("Vikt skick"): query.weights.condition,
+        _("Vikt upplevelse"): query.weights.experience,
+        _("Vikt likvärdighet"): query.weights.equity,
+        _("Topp N (för sannolikheten)"): query.top_n,
+        _("Område"): ranking.query.district or _("alla"),
+        _("Skolform"): ranking.query.school_form or _("alla"),
+        _("Datum för data"): str(ranking.data_date or _("inga inventeringar")),
+        _("Exporterad"): timezone.now().isoformat(timespec="minutes"),
+        _("Syntetiska data"): _("ja: demodata, beskriver inte verkliga skolor")
+        if ranking.synthetic
+        else _("nej"),
+        **price_export_rows(ranking.prices.assumptions()),
+    }
 
 
 def plan_items(ranking: Ranking) -> pd.DataFrame:
@@ -191,32 +245,180 @@ def plan_payload(p: Plan) -> dict[str, object]:
     }
 
 
-PLAN_EXPORT_COLUMNS = {
-    "year": "år",
-    "site": "skolhus",
-    "site_name": "namn",
-    "element": "byggdel",
-    "location": "plats",
-    "grade": "betyg",
-    "urgency": "brådska",
-    "quantity": "mängd",
-    "cost": "kostnad (kr)",
-    "benefit": "nytta",
-    "cumulative_spend": "ackumulerat (kr)",
-    "reason": "varför",
-}
+PLAN_EXPORT_COLUMNS: tuple[Column, ...] = (
+    Column("year", gettext_lazy("år"), "whole"),
+    Column("site", pgettext_lazy("export column: a site's code", "skolhus")),
+    Column("site_name", gettext_lazy("namn")),
+    Column("element", gettext_lazy("byggdel"), convert=_element_name),
+    Column("location", gettext_lazy("plats")),
+    Column("grade", gettext_lazy("skick")),
+    Column("urgency", gettext_lazy("brådska"), "whole"),
+    Column("safety", gettext_lazy("säkerhet"), "yes_no"),
+    Column("quantity", gettext_lazy("mängd"), "decimal"),
+    Column("cost", gettext_lazy("kostnad (kr)"), "kronor"),
+    Column("benefit", gettext_lazy("nytta"), "decimal"),
+    Column("cumulative_spend", gettext_lazy("ackumulerat (kr)"), "kronor"),
+    Column("reason", gettext_lazy("varför")),
+)
+"""The plan sheet (and the CSV): one row per funded item, the element by its name."""
+
+PLAN_YEAR_COLUMNS: tuple[Column, ...] = (
+    Column("year", gettext_lazy("år"), "whole"),
+    Column("budget", gettext_lazy("budget (kr)"), "kronor"),
+    Column("spent", gettext_lazy("använt (kr)"), "kronor"),
+    Column("safety_spent", gettext_lazy("varav säkerhet (kr)"), "kronor"),
+    Column("safety_share", gettext_lazy("säkerhetens andel av budgeten (%)"), "percent"),
+    Column("left_for_weighted", gettext_lazy("kvar för viktat urval (kr)"), "kronor"),
+    Column("unspent", gettext_lazy("oanvänt (kr)"), "kronor"),
+    Column("benefit", gettext_lazy("nytta"), "decimal"),
+    Column("items", gettext_lazy("åtgärder"), "whole"),
+    Column("safety_items", gettext_lazy("varav säkerhet"), "whole"),
+    Column("unfunded_safety", gettext_lazy("säkerhetsåtgärder som inte ryms"), "whole"),
+    Column("candidates", gettext_lazy("kandidater"), "whole"),
+    Column("proved_optimal", gettext_lazy("bevisat bästa urval"), "yes_no"),
+    Column("solve_seconds", gettext_lazy("beräkningstid (s)"), "decimal"),
+)
+
+PLAN_UNFUNDED_COLUMNS: tuple[Column, ...] = (
+    Column("site", pgettext_lazy("export column: a site's code", "skolhus")),
+    Column("site_name", gettext_lazy("namn")),
+    Column("element", gettext_lazy("byggdel"), convert=_element_name),
+    Column("location", gettext_lazy("plats")),
+    Column("grade", gettext_lazy("skick")),
+    Column("years", gettext_lazy("ryms inte år"), convert=lambda ys: ", ".join(map(str, ys))),  # type: ignore[call-overload]
+    Column("cost", gettext_lazy("kostnad (kr)"), "kronor"),
+    Column("over_budget", gettext_lazy("dyrare än en hel årsbudget"), "yes_no"),
+    Column("funded_year", gettext_lazy("görs år"), "whole"),
+)
+"""Every urgency-1 item some year could not fund, once; "görs år" blank when it is left
+unfunded at the plan's end."""
+
+PLAN_EQUITY_COLUMNS: tuple[Column, ...] = (
+    Column("quartile", gettext_lazy("kvartil av behov"), convert=_quartile_name),
+    Column("sites", gettext_lazy("antal skolhus"), "whole"),
+    Column("need_from", gettext_lazy("behov från"), "decimal"),
+    Column("need_to", gettext_lazy("behov till"), "decimal"),
+    Column("spend", gettext_lazy("utgifter (kr)"), "kronor"),
+    Column("spend_share", gettext_lazy("andel av utgifterna (%)"), "percent"),
+    Column("benefit", gettext_lazy("nytta"), "decimal"),
+    Column("benefit_share", gettext_lazy("andel av nyttan (%)"), "percent"),
+    Column("spend_no_equity", gettext_lazy("utgifter bara efter skick (kr)"), "kronor"),
+    Column(
+        "spend_share_no_equity",
+        gettext_lazy("andel av utgifterna bara efter skick (%)"),
+        "percent",
+    ),
+    Column("benefit_no_equity", gettext_lazy("nytta bara efter skick"), "decimal"),
+    Column(
+        "benefit_share_no_equity", gettext_lazy("andel av nyttan bara efter skick (%)"), "percent"
+    ),
+)
 
 
 def plan_export_tables(payload: dict[str, object]) -> dict[str, pd.DataFrame]:
-    items = pd.DataFrame(payload["items"])  # type: ignore[arg-type]
-    if items.empty:
-        items = pd.DataFrame(columns=list(PLAN_EXPORT_COLUMNS))
+    """The plan's sheets, names and headers in the active language: the funded items (the
+    CSV is this one), per year, the unfunded safety items and the equity report."""
+    years = plan_report.years_with_split(payload["years"])  # type: ignore[arg-type]
     return {
-        "Åtgärdsplan": items[list(PLAN_EXPORT_COLUMNS)].rename(columns=PLAN_EXPORT_COLUMNS),
-        "Per år": pd.DataFrame(payload["years"]),  # type: ignore[arg-type]
-        "Ej finansierad säkerhet": pd.DataFrame(payload["unfunded_safety"]),  # type: ignore[arg-type]
-        "Likvärdighet": pd.DataFrame(payload["equity"]),  # type: ignore[arg-type]
+        _("Åtgärdsplan"): export_frame(payload["items"], PLAN_EXPORT_COLUMNS),  # type: ignore[arg-type]
+        _("Per år"): export_frame(years, PLAN_YEAR_COLUMNS),
+        _("Ej finansierad säkerhet"): export_frame(
+            plan_report.unfunded_safety_items(payload), PLAN_UNFUNDED_COLUMNS
+        ),
+        _("Likvärdighet"): export_frame(payload["equity"], PLAN_EQUITY_COLUMNS),  # type: ignore[arg-type]
     }
+
+
+# The rules a plan states in English (plan.py); shown in Swedish when they are exactly
+# the text we know, else as they are (a changed rule is never mistranslated).
+_PLAN_RULES_SV = {
+    "costs": (
+        "expected cost at the expected grade, in the price year (rates scaled by the "
+        "construction-cost index where it has the years), no inflation, rounded to whole öre",
+        gettext_lazy(
+            "förväntad kostnad vid förväntat skick, i prisåret (à-priser räknade om med "
+            "byggkostnadsindex där det har åren), ingen inflation, avrundad till hela öre"
+        ),
+    ),
+    "missing_needs": (
+        "a missing experience or equity need counts as 0 in the multiplier",
+        gettext_lazy("ett saknat behov för upplevelse eller likvärdighet räknas som 0"),
+    ),
+    "safety_first": (
+        "urgency-1 items are funded before any other; those that do not fit are listed as "
+        "unfunded and come first the next year",
+        gettext_lazy(
+            "åtgärder med brådska 1 (säkerhet) finansieras före alla andra; de som inte ryms "
+            "listas som ej finansierade och går först nästa år"
+        ),
+    ),
+}
+
+_PLAN_INPUT_LABELS = {
+    "budget_per_year": gettext_lazy("Budget per år (kr)"),
+    "start_year": gettext_lazy("Första år"),
+    "years": gettext_lazy("Antal år"),
+    "alpha": gettext_lazy("Likvärdighetens styrka (α)"),
+    "method": gettext_lazy("Metod"),
+    "catalogue_version": gettext_lazy("Katalogversion"),
+    "deterioration": gettext_lazy("Försämring medan åtgärden väntar"),
+    "time_limit_s": gettext_lazy("Tidsgräns per beräkning (s)"),
+    "budget_rollover": gettext_lazy("Oanvänd budget flyttas till nästa år"),
+    "costs": gettext_lazy("Kostnader"),
+    "missing_needs": gettext_lazy("Saknade behov"),
+    "safety_first": gettext_lazy("Säkerhet först"),
+}
+# Stated by price_export_rows, or written as the weights' rows.
+_PRICE_KEYS = {
+    "price_list_version",
+    "price_sources",
+    "rate_price_years",
+    "price_year",
+    "index_factors",
+    "not_indexed_price_years",
+    "index_illustrative",
+    "vat_included",
+    "currency",
+    "weights",
+    "weights_normalised",
+    "synthetic_data",
+}
+
+
+def plan_export_assumptions(
+    payload: dict[str, object], *, district: str | None, school_form: str | None
+) -> dict[str, object]:
+    """The plan export's assumptions sheet, labels in the active language: every input
+    (budget, years, weights, alpha, filters, price year), the prices, the rules, the data;
+    an assumption a later plan adds is kept under its own key."""
+    given = payload["assumptions"]
+    assert isinstance(given, dict)
+    rows: dict[str, object] = {}
+    for key in ("budget_per_year", "start_year", "years"):
+        rows[str(_PLAN_INPUT_LABELS[key])] = given.get(key)
+    weights = given.get("weights") or {}
+    for pillar, weight in dict(weights).items():  # type: ignore[call-overload]
+        rows[_("Vikt %(pillar)s") % {"pillar": PILLAR_NAMES.get(pillar, pillar)}] = weight
+    rows[str(_PLAN_INPUT_LABELS["alpha"])] = given.get("alpha")
+    rows[_("Område")] = district or _("alla")
+    rows[_("Skolform")] = school_form or _("alla")
+    rows.update(price_export_rows(given))
+    for key, value in given.items():
+        if key in _PRICE_KEYS or key in ("budget_per_year", "start_year", "years", "alpha"):
+            continue
+        label = str(_PLAN_INPUT_LABELS.get(key, key))
+        known = _PLAN_RULES_SV.get(key)
+        if known is not None and value == known[0]:
+            value = str(known[1])
+        elif key == "method":
+            value = str(METHOD_NAMES.get(str(value), value))
+        rows[label] = value
+    rows[_("Datum för data")] = payload["data_date"] or _("inga inventeringar")
+    rows[_("Syntetiska data")] = (
+        _("ja: demodata, beskriver inte verkliga skolor") if payload["synthetic"] else _("nej")
+    )
+    rows[_("Exporterad")] = timezone.now().isoformat(timespec="minutes")
+    return rows
 
 
 def saved_plan_create(
@@ -241,25 +443,25 @@ def saved_plan_create(
 
 
 def price_export_rows(assumptions: dict[str, object]) -> dict[str, object]:
-    """What the prices rest on, as rows of an export's assumptions sheet (Swedish)."""
+    """What the prices rest on, as rows of an export's assumptions sheet (active language)."""
     factors = assumptions.get("index_factors") or {}
     not_indexed = assumptions.get("not_indexed_price_years") or []
     return {
-        "Prislista (version)": assumptions.get("price_list_version"),
-        "Priskällor": "; ".join(map(str, assumptions.get("price_sources") or [])),
-        "Prisår": assumptions.get("price_year"),
-        "À-prisernas prisår": ", ".join(map(str, assumptions.get("rate_price_years") or [])),
-        "Byggkostnadsindex, faktorer": ", ".join(
+        _("Prislista (version)"): assumptions.get("price_list_version"),
+        _("Priskällor"): "; ".join(map(str, assumptions.get("price_sources") or [])),
+        _("Prisår"): assumptions.get("price_year"),
+        _("À-prisernas prisår"): ", ".join(map(str, assumptions.get("rate_price_years") or [])),
+        _("Byggkostnadsindex, faktorer"): ", ".join(
             f"{year}: {factor}"
             for year, factor in dict(factors).items()  # type: ignore[call-overload]
         )
-        or "inga",
-        "Ej indexerade prisår": ", ".join(map(str, not_indexed))  # type: ignore[call-overload]
-        or "inga",
-        "Byggkostnadsindex": "illustrativt, inte en officiell serie"
+        or _("inga"),
+        _("Ej indexerade prisår"): ", ".join(map(str, not_indexed))  # type: ignore[call-overload]
+        or _("inga"),
+        _("Byggkostnadsindex"): _("illustrativt, inte en officiell serie")
         if assumptions.get("index_illustrative")
-        else "som angivet i administrationen",
-        "Moms": "ingår" if assumptions.get("vat_included") else "ingår inte",
+        else _("som angivet i administrationen"),
+        _("Moms"): _("ingår") if assumptions.get("vat_included") else _("ingår inte"),
     }
 
 
@@ -274,12 +476,60 @@ def saved_plan_get(*, plan_id: int) -> SavedPlan:
     return found
 
 
+PLAN_INPUTS: tuple[tuple[str, str], ...] = (
+    ("budget", "budget_per_year"),
+    ("years", "years"),
+    ("start_year", "start_year"),
+    ("condition", ""),
+    ("experience", ""),
+    ("equity", ""),
+    ("alpha", "alpha"),
+    ("district", ""),
+    ("school_form", ""),
+    ("price_year", "price_year"),
+    ("method", "method"),
+)
+"""A plan's inputs, by their name in `SavedPlan.inputs` and in its result's assumptions
+(the inputs of a plan saved by the API or the page may lack some; the assumptions hold
+what the plan was made with)."""
+
+
+def _plan_inputs(saved: SavedPlan) -> dict[str, object]:
+    inputs = saved.inputs or {}
+    assumptions = saved.result.get("assumptions") or {}
+    weights = assumptions.get("weights") or {}
+    found: dict[str, object] = {}
+    for name, key in PLAN_INPUTS:
+        value = assumptions.get(key) if key else None
+        if value is None and name in weights:
+            value = weights[name]
+        if value is None:
+            value = inputs.get(name)
+        found[name] = value if value != "" else None
+    return found
+
+
+def _spend_per_site(saved: SavedPlan) -> dict[str, tuple[str, float]]:
+    spend: dict[str, tuple[str, float]] = {}
+    for item in saved.result.get("items", []):
+        name, total = spend.get(item["site"], (item.get("site_name") or item["site"], 0.0))
+        spend[item["site"]] = (name, total + float(item.get("cost") or 0))
+    return spend
+
+
 def saved_plans_compare(*, a: SavedPlan, b: SavedPlan) -> dict[str, object]:
-    """Per-year spend and benefit side by side, and the items only one plan funds."""
+    """Both plans' inputs, per-year spend and benefit, spend per school (most changed
+    first), and the items only one plan funds (with their element's name)."""
 
     def keyed(plan_row: SavedPlan) -> dict[tuple[object, ...], dict[str, object]]:
         items = plan_row.result.get("items", [])
-        return {(i["site"], i["element"], i["location"]): i for i in items}
+        return {
+            (i["site"], i["element"], i["location"]): {
+                **i,
+                "element_name": element_name(str(i["element"])),
+            }
+            for i in items
+        }
 
     years_a = {y["year"]: y for y in a.result.get("years", [])}
     years_b = {y["year"]: y for y in b.result.get("years", [])}
@@ -293,11 +543,38 @@ def saved_plans_compare(*, a: SavedPlan, b: SavedPlan) -> dict[str, object]:
         }
         for year in sorted(set(years_a) | set(years_b))
     ]
+    inputs_a, inputs_b = _plan_inputs(a), _plan_inputs(b)
+    inputs = [
+        {
+            "name": name,
+            "a": inputs_a[name],
+            "b": inputs_b[name],
+            "differs": inputs_a[name] != inputs_b[name],
+        }
+        for name, _key in PLAN_INPUTS
+    ]
+    spend_a, spend_b = _spend_per_site(a), _spend_per_site(b)
+    schools: list[dict[str, Any]] = []
+    for site in set(spend_a) | set(spend_b):
+        name = (spend_a.get(site) or spend_b[site])[0]
+        in_a, in_b = spend_a.get(site, (name, 0.0))[1], spend_b.get(site, (name, 0.0))[1]
+        schools.append(
+            {
+                "site": site,
+                "site_name": name,
+                "spent_a": in_a,
+                "spent_b": in_b,
+                "difference": in_b - in_a,
+            }
+        )
+    schools.sort(key=lambda row: (-abs(float(row["difference"])), str(row["site_name"])))
     items_a, items_b = keyed(a), keyed(b)
     return {
         "a": a,
         "b": b,
+        "inputs": inputs,
         "years": years,
+        "schools": schools,
         "only_in_a": [items_a[k] for k in sorted(set(items_a) - set(items_b), key=str)],
         "only_in_b": [items_b[k] for k in sorted(set(items_b) - set(items_a), key=str)],
     }

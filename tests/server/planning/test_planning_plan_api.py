@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
+from server.inspections.catalogues import element_name
 from server.planning.models import SavedPlan
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +131,7 @@ def test_it_exports_the_plan_matching_the_api(planner: Client, city: dict[str, A
     )
 
     assert [(r["skolhus"], r["byggdel"]) for r in rows] == [
-        (i["site"], i["element"]) for i in items
+        (i["site"], element_name(i["element"])) for i in items
     ]
     assert book.sheetnames[0] == "Antaganden"
     assert "Åtgärdsplan" in book.sheetnames and "Likvärdighet" in book.sheetnames
