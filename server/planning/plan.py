@@ -44,8 +44,17 @@ The model
   element, location), each that still fits, and the rest are reported in
   `unfunded_safety` and come first again next year: never dropped silently. (2) An
   exact 0/1 knapsack over the other open items with positive benefit and the budget
-  left: maximise benefit, cost <= budget (see `_knapsack`). Unspent budget does not
-  roll over to the next year.
+  left: maximise benefit, cost <= budget (see `plan_solvers.knapsack`). Unspent budget
+  rolls over to the next year only with `carry_over`.
+- **Weighted pupil-years** ("viktade elevår", `pupil_years` on every chosen row): pupils
+  x element weight share (of the catalogue's total weight) x expected severity removed
+  / 100 x the years left in the evaluation horizon (plan years + 5 by default) x the
+  multiplier. A unit a board can read, and one that rewards repairing earlier.
+- **The joint plan** (`method="joint"`, `plan_joint`): one HiGHS model over all years
+  that maximises weighted pupil-years, with a mobilisation cost per school and year
+  (`mobilisation_sek`) so work at one school groups into one project; urgency-1 items are
+  placed before it, most severe and most pupils first, in the earliest year they fit.
+  `mip_gap` in the result and the assumptions is the relative gap it reached.
 
 Determinism
 -----------
@@ -63,6 +72,7 @@ over the years and writes its rows, reasons and assumptions.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -75,8 +85,10 @@ from server.planning.plan_items import (
     numeric_column,
     per_ksek,
     prepare,
+    pupil_years,
     year_values,
 )
+from server.planning.plan_joint import joint_solve
 from server.planning.plan_settings import (
     CHOSEN_COLUMNS,
     ITEM_COLUMNS,
@@ -116,9 +128,13 @@ def plan(
     *,
     prices: PriceTable | None = None,
 ) -> PlanResult:
-    """The action plan: safety first, then an exact knapsack per year (module docstring).
-    `prices`: the rates to cost with; the shipped defaults if None."""
-    return _plan(items, catalogue, settings, "milp", prices or default_prices(catalogue))
+    """The action plan by `settings.method`: `yearly` (default) safety first, then an
+    exact knapsack per year; `joint` one model over all years (`plan_joint`); `greedy`
+    as `greedy_plan`. `prices`: the rates to cost with; the shipped defaults if None."""
+    prices = prices or default_prices(catalogue)
+    if settings.method == "joint":
+        return _joint_plan(items, catalogue, settings, prices)
+    return _plan(items, catalogue, settings, settings.method, prices)
 
 
 def greedy_plan(
@@ -130,7 +146,8 @@ def greedy_plan(
 ) -> PlanResult:
     """The same rules as `plan`, but each year's non-safety items are chosen greedily by
     benefit per krona (each that still fits): a baseline to compare `plan` with."""
-    return _plan(items, catalogue, settings, "greedy", prices or default_prices(catalogue))
+    greedy_settings = dataclasses.replace(settings, method="greedy")
+    return _plan(items, catalogue, greedy_settings, "greedy", prices or default_prices(catalogue))
 
 
 def _fmt_ratio(value: float) -> str:
@@ -155,7 +172,8 @@ def _plan(
     n = len(frame)
     budget = math.floor(settings.budget_per_year * ORE_PER_SEK + 1e-6)
     # No plan can spend more than the whole backlog; capping keeps öre sums in int64.
-    capacity = min(budget, int(year_values(prepared, settings.years).cost_ore.sum()) + 1)
+    cap = int(year_values(prepared, settings.years).cost_ore.sum()) + 1
+    carried = 0
     is_open = np.ones(n, dtype=bool)
     chosen_parts: list[pd.DataFrame] = []
     unfunded_parts: list[pd.DataFrame] = []
@@ -165,6 +183,7 @@ def _plan(
         year_no = settings.start_year + k
         year = year_values(prepared, k)
         cost = year.cost_ore
+        capacity = min(budget + carried, cap)
 
         # 1. Safety first.
         safety_at = np.flatnonzero(is_open & prepared.safety)
@@ -176,7 +195,7 @@ def _plan(
 
         # 2. The rest: exact knapsack (or greedy) over items worth something.
         rest_at = np.flatnonzero(is_open & ~prepared.safety & (year.benefit > 0))
-        if method == "milp":
+        if method == "yearly":
             picked, solve = knapsack(
                 year.benefit[rest_at], cost[rest_at], left, settings.time_limit_s
             )
@@ -188,18 +207,16 @@ def _plan(
         funded = np.concatenate([funded_safety, funded_rest])
         is_open[funded] = False
         chosen_parts.append(
-            _chosen_rows(
-                prepared, year, year_no, funded, funded_safety.size, solve, method, settings
-            )
+            _chosen_rows(prepared, year, k, funded, funded_safety.size, solve, method, settings)
         )
-        unfunded_parts.append(_unfunded_rows(prepared, year, year_no, unfunded, budget))
+        unfunded_parts.append(_unfunded_rows(prepared, year, k, unfunded, budget, settings))
         spent = int(cost[funded].sum())
         totals.append(
             {
                 "year": year_no,
                 "budget": budget / ORE_PER_SEK,
                 "spent": spent / ORE_PER_SEK,
-                "unspent": (budget - spent) / ORE_PER_SEK,
+                "unspent": (budget + carried - spent) / ORE_PER_SEK,
                 "benefit": float(year.benefit[funded].sum()),
                 "items": int(funded.size),
                 "safety_items": int(funded_safety.size),
@@ -210,8 +227,14 @@ def _plan(
                 "solver_status": solve.status,
                 "proved_optimal": solve.proved_optimal,
                 "solve_seconds": solve.seconds,
+                "carried_in": carried / ORE_PER_SEK,
+                "mobilisation_spent": 0.0,
+                "pupil_years": float(
+                    pupil_years(prepared, year, k, settings.horizon)[funded].sum()
+                ),
             }
         )
+        carried = budget + carried - spent if settings.carry_over else 0
 
     return PlanResult(
         chosen=pd.concat(chosen_parts, ignore_index=True),
@@ -222,7 +245,105 @@ def _plan(
     )
 
 
-def _rows(prepared: Items, year: Year, year_no: int, at: np.ndarray) -> pd.DataFrame:
+def _joint_plan(
+    items: pd.DataFrame, catalogue: Catalogue, settings: PlanSettings, prices: PriceTable
+) -> PlanResult:
+    """One model over all years (`plan_joint`), written out as the yearly plans are."""
+    prepared = prepare(items, catalogue, settings, prices)
+    years = settings.years
+    per_year = [year_values(prepared, k) for k in range(years)]
+    cost = np.stack([year.cost_ore for year in per_year]) if per_year else np.zeros((0, 0))
+    value = np.stack(
+        [pupil_years(prepared, y, k, settings.horizon) for k, y in enumerate(per_year)]
+    )
+    budget = math.floor(settings.budget_per_year * ORE_PER_SEK + 1e-6)
+    mobilisation = math.floor(settings.mobilisation_sek * ORE_PER_SEK + 1e-6)
+    sites = int(prepared.site_no.max()) + 1 if len(prepared.frame) else 0
+    # No plan can spend more than the whole backlog; capping keeps öre sums in int64.
+    cap = int(cost.max(axis=0).sum()) + mobilisation * sites + 1 if cost.size else 1
+    capacity = min(budget, cap)
+    solve = joint_solve(
+        value=value,
+        cost=cost,
+        safety=prepared.safety,
+        severity0=per_year[0].severity,
+        pupils=prepared.pupils,
+        site_no=prepared.site_no,
+        budget=capacity,
+        carry_over=settings.carry_over,
+        mobilisation=mobilisation,
+        time_limit_s=settings.time_limit_s,
+        mip_rel_gap=settings.mip_rel_gap,
+    )
+    year_of = solve.year_of
+    chosen_parts, unfunded_parts, totals = [], [], []
+    carried = 0
+    first = Solve(solve.status, solve.proved_optimal, solve.core, solve.seconds)
+    later = Solve(solve.status, solve.proved_optimal)
+    for k, year in enumerate(per_year):
+        year_no = settings.start_year + k
+        now = np.flatnonzero(year_of == k)
+        funded_safety = now[prepared.safety[now]]
+        funded_rest = now[~prepared.safety[now]]
+        funded_rest = funded_rest[by_value(value[k, funded_rest], cost[k, funded_rest])]
+        funded = np.concatenate([funded_safety, funded_rest])
+        # Safety items still open this year: placed later, or in no year at all.
+        unfunded = np.flatnonzero(prepared.safety & ((year_of > k) | (year_of < 0)))
+        solve_k = first if k == 0 else later
+        chosen_parts.append(
+            _chosen_rows(prepared, year, k, funded, funded_safety.size, solve_k, "joint", settings)
+        )
+        unfunded_parts.append(
+            _unfunded_rows(
+                prepared,
+                year,
+                k,
+                unfunded,
+                budget,
+                settings,
+                why="more severe urgency-1 items, or with more pupils, used the",
+            )
+        )
+        mobilised = int(solve.mobilised[k].sum()) * mobilisation if solve.mobilised.size else 0
+        spent = int(cost[k, funded].sum()) + mobilised
+        totals.append(
+            {
+                "year": year_no,
+                "budget": budget / ORE_PER_SEK,
+                "spent": spent / ORE_PER_SEK,
+                "unspent": (budget + carried - spent) / ORE_PER_SEK,
+                "benefit": float(year.benefit[funded].sum()),
+                "items": int(funded.size),
+                "safety_items": int(funded_safety.size),
+                "safety_spent": int(cost[k, funded_safety].sum()) / ORE_PER_SEK,
+                "unfunded_safety": int(unfunded.size),
+                "candidates": int(((year_of < 0) | (year_of >= k)).sum()),
+                "solver_core": solve_k.core,
+                "solver_status": solve.status,
+                "proved_optimal": solve.proved_optimal,
+                "solve_seconds": solve_k.seconds,
+                "carried_in": carried / ORE_PER_SEK,
+                "mobilisation_spent": mobilised / ORE_PER_SEK,
+                "pupil_years": float(value[k, funded].sum()),
+            }
+        )
+        carried = budget + carried - spent if settings.carry_over else 0
+    assumptions = _assumptions(catalogue, settings, "joint", prices)
+    assumptions["mip_gap"] = solve.mip_gap
+    return PlanResult(
+        chosen=pd.concat(chosen_parts, ignore_index=True),
+        totals=pd.DataFrame(totals, columns=list(TOTALS_COLUMNS)),
+        unfunded_safety=pd.concat(unfunded_parts, ignore_index=True),
+        assumptions=assumptions,
+        method="joint",
+        mip_gap=solve.mip_gap,
+    )
+
+
+def _rows(
+    prepared: Items, year: Year, k: int, at: np.ndarray, settings: PlanSettings
+) -> pd.DataFrame:
+    year_no = settings.start_year + k
     base = prepared.frame.iloc[at]
     cost = year.cost_ore[at] / ORE_PER_SEK
     return pd.DataFrame(
@@ -242,6 +363,7 @@ def _rows(prepared: Items, year: Year, year_no: int, at: np.ndarray) -> pd.DataF
             "benefit": year.benefit[at],
             "condition_benefit": prepared.plain[at] * year.severity[at],
             "benefit_per_ksek": per_ksek(year.benefit[at], cost),
+            "pupil_years": pupil_years(prepared, year, k, settings.horizon)[at],
         }
     )
 
@@ -249,26 +371,30 @@ def _rows(prepared: Items, year: Year, year_no: int, at: np.ndarray) -> pd.DataF
 def _chosen_rows(
     prepared: Items,
     year: Year,
-    year_no: int,
+    k: int,
     funded: np.ndarray,
     n_safety: int,
     solve: Solve,
     method: SolverMethod,
     settings: PlanSettings,
 ) -> pd.DataFrame:
-    rows = _rows(prepared, year, year_no, funded)
+    year_no = settings.start_year + k
+    rows = _rows(prepared, year, k, funded, settings)
     rows["cumulative_spend"] = np.cumsum(year.cost_ore[funded]) / ORE_PER_SEK
     first = settings.start_year
-    if method == "greedy":
+    if method == "joint":
+        why = f"chosen for {year_no} by the plan over all years ({solve.status})"
+    elif method == "greedy":
         why = f"next best benefit per krona that still fits the {year_no} budget"
     elif solve.proved_optimal:
         why = f"best benefit per krona within the {year_no} budget (proved optimal set)"
     else:
         why = f"best benefit per krona within the {year_no} budget ({solve.status})"
     reasons: list[str] = []
-    for position, (ratio, p_d, p_d0) in enumerate(
+    for position, (ratio, pupil_years_k, p_d, p_d0) in enumerate(
         zip(
             rows["benefit_per_ksek"].tolist(),
+            rows["pupil_years"].tolist(),
             rows["p_grade_d"].tolist(),
             prepared.p_d0[funded].tolist(),
             strict=True,
@@ -280,6 +406,8 @@ def _chosen_rows(
                 reason += f", carried over since {first} (budget ran out)"
         elif math.isinf(ratio):
             reason = "costs nothing at its expected grade"
+        elif method == "joint":
+            reason = f"{why}: {pupil_years_k:,.1f} weighted pupil-years"
         else:
             reason = f"{why}: {_fmt_ratio(ratio)} benefit points per 1,000 SEK"
         if p_d > p_d0:
@@ -290,14 +418,20 @@ def _chosen_rows(
 
 
 def _unfunded_rows(
-    prepared: Items, year: Year, year_no: int, unfunded: np.ndarray, budget: int
+    prepared: Items,
+    year: Year,
+    k: int,
+    unfunded: np.ndarray,
+    budget: int,
+    settings: PlanSettings,
+    why: str = "urgency-1 items with more benefit per krona used the",
 ) -> pd.DataFrame:
-    rows = _rows(prepared, year, year_no, unfunded)
+    year_no = settings.start_year + k
+    rows = _rows(prepared, year, k, unfunded, settings)
     rows["reason"] = [
         f"costs {cost:,.0f} SEK, more than a whole year's budget: needs a separate decision"
         if cost_ore > budget
-        else f"does not fit: urgency-1 items with more benefit per krona used the "
-        f"{year_no} budget; first in line next year"
+        else f"does not fit: {why} {year_no} budget; first in line next year"
         for cost, cost_ore in zip(
             rows["cost"].tolist(), year.cost_ore[unfunded].tolist(), strict=True
         )
@@ -325,11 +459,19 @@ def _assumptions(
         "alpha": float(settings.alpha),
         "deterioration": settings.deterioration,
         "time_limit_s": float(settings.time_limit_s),
+        "carry_over": settings.carry_over,
+        "horizon_years": settings.horizon,
+        "benefit_unit": "weighted pupil-years: pupils x element weight share x severity "
+        "removed / 100 x years left in the horizon x the site multiplier",
+        "mobilisation_per_school_year": float(settings.mobilisation_sek)
+        if method == "joint"
+        else None,
+        "mip_rel_gap_target": float(settings.mip_rel_gap) if method == "joint" else None,
         "costs": "expected cost at the expected grade, in the price year (rates scaled by "
         "the construction-cost index where it has the years), no inflation, rounded to "
         "whole öre",
         "missing_needs": "a missing experience or equity need counts as 0 in the multiplier",
-        "budget_rollover": False,
+        "budget_rollover": settings.carry_over,
         "safety_first": "urgency-1 items are funded before any other; those that do not "
         "fit are listed as unfunded and come first the next year",
     }

@@ -104,6 +104,11 @@ class Items:
     plain: np.ndarray  # pupils x element weight; x severity = condition benefit
     multiplier: np.ndarray
     safety: np.ndarray
+    pupils: np.ndarray
+    site_no: np.ndarray  # 0..sites-1, sites in sorted order
+    # pupils x element weight share (of the catalogue's total) x multiplier / 100; x
+    # severity x years = weighted pupil-years
+    pupil_year_base: np.ndarray
 
 
 def prepare(
@@ -166,6 +171,9 @@ def prepare(
         plain=plain,
         multiplier=multiplier,
         safety=urgency == 1,
+        pupils=pupils,
+        site_no=pd.factorize(frame["site"], sort=True)[0],
+        pupil_year_base=plain / sum(e.weight for e in catalogue.elements) * multiplier / 100,
     )
 
 
@@ -196,6 +204,13 @@ def year_values(prepared: Items, years_ahead: int) -> Year:
         cost_ore=np.rint(cost * ORE_PER_SEK).astype(np.int64),
         benefit=prepared.base * severity,
     )
+
+
+def pupil_years(prepared: Items, year: Year, years_ahead: int, horizon: int) -> np.ndarray:
+    """Weighted pupil-years of each item if repaired `years_ahead` years into the plan:
+    pupils x element weight share x expected severity removed / 100 x the years left in
+    the evaluation horizon x the site multiplier. Repairing earlier earns more years."""
+    return prepared.pupil_year_base * year.severity * max(horizon - years_ahead, 0)
 
 
 def costed_items(

@@ -14,8 +14,19 @@ import pandas as pd
 
 from server.planning.ranking import DEFAULT_WEIGHTS, Weights
 
-SolverMethod = Literal["milp", "greedy"]
-"""How the non-safety items are chosen (not the ranking's `ranking.Method`)."""
+SolverMethod = Literal["joint", "yearly", "greedy"]
+"""How the plan is chosen (not the ranking's `ranking.Method`): `joint` one model over all
+years, `yearly` an exact knapsack year by year, `greedy` benefit per krona year by year."""
+SOLVER_METHODS: Final[tuple[str, ...]] = ("joint", "yearly", "greedy")
+
+DEFAULT_MOBILISATION_SEK: Final = 50_000.0
+"""Mobilisation ("etablering") per school and year in the joint plan: site set-up,
+fencing, sheds, project management and procurement for one project, about what a small
+school project carries before any repair starts. An assumption, not a price-list rate."""
+
+HORIZON_EXTRA_YEARS: Final = 5
+"""The evaluation horizon is the plan's years and this many after: a repair done in the
+plan's last year still counts for these years."""
 
 KEY_COLUMNS: Final[tuple[str, str, str]] = ("site", "element", "location")
 SITE_COLUMNS: Final[tuple[str, ...]] = ("pupils", "experience_need", "equity_need")
@@ -42,10 +53,13 @@ CHOSEN_COLUMNS: Final[tuple[str, ...]] = (
     "condition_benefit",
     "benefit_per_ksek",
     "cumulative_spend",
+    "pupil_years",
     "reason",
 )
 """Columns of `PlanResult.chosen`; `cumulative_spend` is the running total within the
-year, `condition_benefit` the benefit without the site multiplier (for equity reports)."""
+year, `condition_benefit` the benefit without the site multiplier (for equity reports),
+`pupil_years` the weighted pupil-years the repair gains over the evaluation horizon (see
+`plan_items.Items.pupil_year_base`), whichever method chose it."""
 
 UNFUNDED_COLUMNS: Final[tuple[str, ...]] = (
     "year",
@@ -74,6 +88,9 @@ TOTALS_COLUMNS: Final[tuple[str, ...]] = (
     "solver_status",
     "proved_optimal",
     "solve_seconds",
+    "carried_in",
+    "mobilisation_spent",
+    "pupil_years",
 )
 
 ORE_PER_SEK: Final = 100
@@ -94,7 +111,16 @@ class PlanSettings:
 
     `weights` are the ranking's pillar weights (any scale, not all zero); `alpha` scales
     the equity pillar in the site multiplier (0 = ignore equity); `time_limit_s` bounds
-    each year's solve; `deterioration` False plans on today's grades for every year.
+    each year's solve (`yearly`) or the whole solve (`joint`); `deterioration` False
+    plans on today's grades for every year.
+
+    `method` (`SolverMethod`) chooses the solver. `carry_over` lets a year's unspent
+    budget roll into the next (every method). `horizon_years` is the evaluation horizon
+    of weighted pupil-years (None: `years` + `HORIZON_EXTRA_YEARS`; at least `years`).
+    The joint plan alone also takes `mobilisation_sek`, charged once per school and year
+    with any work (default `DEFAULT_MOBILISATION_SEK`, 0 turns it off), and
+    `mip_rel_gap`, the relative optimality gap at which HiGHS may stop (0 = prove it
+    optimal, or run to the time limit).
     """
 
     budget_per_year: float
@@ -104,6 +130,11 @@ class PlanSettings:
     alpha: float = 1.0
     time_limit_s: float = 10.0
     deterioration: bool = True
+    method: SolverMethod = "yearly"
+    carry_over: bool = False
+    horizon_years: int | None = None
+    mobilisation_sek: float = DEFAULT_MOBILISATION_SEK
+    mip_rel_gap: float = 1e-4
 
     def __post_init__(self) -> None:
         budget = self.budget_per_year
@@ -128,6 +159,31 @@ class PlanSettings:
             raise ValueError(f"time_limit_s must be a positive number of seconds, got {limit!r}")
         if not isinstance(self.deterioration, bool):
             raise ValueError(f"deterioration must be True or False, got {self.deterioration!r}")
+        if self.method not in SOLVER_METHODS:
+            raise ValueError(
+                f"method must be one of {', '.join(SOLVER_METHODS)}, got {self.method!r}"
+            )
+        if not isinstance(self.carry_over, bool):
+            raise ValueError(f"carry_over must be True or False, got {self.carry_over!r}")
+        horizon = self.horizon_years
+        if horizon is not None and not (is_whole(horizon) and self.years <= horizon <= 50):
+            raise ValueError(
+                f"horizon_years must be a whole number from years ({self.years}) to 50, "
+                f"got {horizon!r}"
+            )
+        mobilisation = self.mobilisation_sek
+        if not (is_number(mobilisation) and math.isfinite(mobilisation) and mobilisation >= 0):
+            raise ValueError(f"mobilisation_sek must be a number of SEK >= 0, got {mobilisation!r}")
+        gap = self.mip_rel_gap
+        if not (is_number(gap) and 0 <= gap < 1):
+            raise ValueError(f"mip_rel_gap must be a number from 0 to below 1, got {gap!r}")
+
+    @property
+    def horizon(self) -> int:
+        """The evaluation horizon of weighted pupil-years, in years from the first."""
+        if self.horizon_years is None:
+            return self.years + HORIZON_EXTRA_YEARS
+        return self.horizon_years
 
     @property
     def normalised_weights(self) -> dict[str, float]:
@@ -148,7 +204,9 @@ class PlanResult:
     `chosen`: the funded items (`CHOSEN_COLUMNS`), by year, safety first, then by benefit
     per krona. `totals`: one row per year (`TOTALS_COLUMNS`). `unfunded_safety`: for each
     year, the urgency-1 items that did not fit (`UNFUNDED_COLUMNS`); an item unfunded for
-    several years appears once per year. `assumptions`: price year, VAT, budget, weights,
+    several years appears once per year. `totals.spent` includes `mobilisation_spent`
+    (joint plan only); `carried_in` is what the year before left (with `carry_over`).
+    `assumptions`: price year, VAT, budget, weights,
     alpha, deterioration and the rules above, JSON-ready.
     """
 
@@ -157,6 +215,14 @@ class PlanResult:
     unfunded_safety: pd.DataFrame
     assumptions: dict[str, object]
     method: SolverMethod
+    mip_gap: float | None = None
+    """The joint plan's relative optimality gap reached (0 = proved optimal); None for the
+    year-by-year methods, whose per-year proof is in `totals.proved_optimal`."""
+
+    @property
+    def total_benefit_pupil_years(self) -> float:
+        """Weighted pupil-years the whole plan gains over the evaluation horizon."""
+        return float(self.chosen["pupil_years"].sum())
 
     @property
     def total_cost(self) -> float:
