@@ -334,7 +334,11 @@ def _milp_over_years(
             upper,
             -lower_bound / scale,
             rounded_value,
+            deadline - time.perf_counter(),
         )
+        if lp_bound is None and n_x > _SEARCH_UP_TO:
+            status = "LP relaxation unfinished within the time limit"
+            return None, status, False, _Gap(np.nan, None), 0
         if lp_bound is not None and lower_bound > 0:
             reached = (-lp_bound * scale - lower_bound) / lower_bound
             open_binaries = int((upper[:n_x] > lower[:n_x]).sum())
@@ -395,6 +399,7 @@ def _fix_by_reduced_cost(
     upper: np.ndarray,
     incumbent: float,
     rounded_value: Callable[[np.ndarray], float | None],
+    time_limit_s: float,
 ) -> tuple[np.ndarray, np.ndarray, float | None]:
     """Bounds with binaries fixed where the LP relaxation proves their value.
 
@@ -413,6 +418,7 @@ def _fix_by_reduced_cost(
         b_ub=upper_rhs,
         bounds=np.column_stack([lower, upper]),
         method="highs",
+        options={"time_limit": max(time_limit_s, 0.01)},
     )
     if relaxed.status != 0:
         return lower, upper, None
