@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from server.planning.plan import PlanResult, PlanSettings, plan
+from server.planning.plan_items import require_columns
 from server.prices.table import PriceTable
 from shared.catalogue import Catalogue
 
@@ -43,9 +44,7 @@ def site_quartiles(items: pd.DataFrame) -> pd.DataFrame:
     Q1, and so on. Equal needs at a boundary may fall in neighbouring quartiles, but
     always the same way.
     """
-    missing = [c for c in ("site", "socioeconomic_need") if c not in items.columns]
-    if missing:
-        raise ValueError(f"items is missing required columns: {', '.join(missing)}")
+    require_columns(items, ("site", "socioeconomic_need"))
     try:
         need = pd.to_numeric(items["socioeconomic_need"], errors="raise").astype(float)
     except (TypeError, ValueError):

@@ -406,7 +406,7 @@ def test_it_states_price_year_vat_and_the_other_assumptions() -> None:
     assert assumptions["weights"] == {"condition": 0.5, "experience": 0.25, "equity": 0.25}
     assert assumptions["alpha"] == 0.5
     assert assumptions["deterioration"] is True
-    assert assumptions["method"] == "milp"
+    assert assumptions["method"] == "yearly"  # the exact knapsack year by year (was "milp")
 
 
 def test_it_explains_each_chosen_item() -> None:
