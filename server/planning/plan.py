@@ -459,7 +459,6 @@ def _assumptions(
         "alpha": float(settings.alpha),
         "deterioration": settings.deterioration,
         "time_limit_s": float(settings.time_limit_s),
-        "carry_over": settings.carry_over,
         "horizon_years": settings.horizon,
         "benefit_unit": "weighted pupil-years: pupils x element weight share x severity "
         "removed / 100 x years left in the horizon x the site multiplier",

@@ -352,6 +352,14 @@ _PLAN_RULES_SV = {
             "listas som ej finansierade och går först nästa år"
         ),
     ),
+    "benefit_unit": (
+        "weighted pupil-years: pupils x element weight share x severity removed / 100 x "
+        "years left in the horizon x the site multiplier",
+        gettext_lazy(
+            "viktade elevår: elever × elementets viktandel × borttagen allvarlighet / 100 × "
+            "år kvar av horisonten × skolans multiplikator"
+        ),
+    ),
 }
 
 _PLAN_INPUT_LABELS = {
@@ -367,6 +375,10 @@ _PLAN_INPUT_LABELS = {
     "costs": gettext_lazy("Kostnader"),
     "missing_needs": gettext_lazy("Saknade behov"),
     "safety_first": gettext_lazy("Säkerhet först"),
+    "horizon_years": gettext_lazy("Utvärderingshorisont (år)"),
+    "benefit_unit": gettext_lazy("Nyttans enhet"),
+    "mobilisation_per_school_year": gettext_lazy("Etableringskostnad per skola och år (kr)"),
+    "mip_rel_gap_target": gettext_lazy("Godtaget optimalitetsgap"),
 }
 # Stated by price_export_rows, or written as the weights' rows.
 _PRICE_KEYS = {
@@ -405,6 +417,8 @@ def plan_export_assumptions(
     rows.update(price_export_rows(given))
     for key, value in given.items():
         if key in _PRICE_KEYS or key in ("budget_per_year", "start_year", "years", "alpha"):
+            continue
+        if value is None:  # a setting of another method (the joint plan's gap, say)
             continue
         label = str(_PLAN_INPUT_LABELS.get(key, key))
         known = _PLAN_RULES_SV.get(key)
