@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Final
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pandas as pd
 
@@ -139,10 +139,12 @@ class RankingQuery:
 
     @property
     def key(self) -> str:
-        """The cache key part: every field, in a fixed order."""
+        """The cache key part: every field, in a fixed order (the district quoted: a cache
+        key holds no spaces or other letters a memcached-style backend refuses)."""
         w = self.weights
+        district = quote(self.district or "", safe="")
         return (
-            f"{w.condition!r},{w.experience!r},{w.equity!r}|{self.method}|{self.district or ''}"
+            f"{w.condition!r},{w.experience!r},{w.equity!r}|{self.method}|{district}"
             f"|{self.school_form or ''}|{self.draws}|{self.top_n}|{self.price_year or ''}"
         )
 
