@@ -25,6 +25,7 @@ then greedy's distance from HiGHS's bound.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ _REDUCTION_TOLERANCE = 1e-9
 # Above this many open binaries after fixing, HiGHS's search is not started.
 _SEARCH_UP_TO = 60_000
 _PROVED_GAP = 1e-9
+# The floor is checked in whole öre; HiGHS may miss it by its tolerance, so much is allowed.
+_FLOOR_TOLERANCE_ORE = 100
 
 
 @dataclass(frozen=True)
@@ -120,41 +123,94 @@ def _greedy_years(
         _place(order, cost, site_no, mobilisation, budget, mobilised, year_of, range(t, t + 1))
 
 
-def joint_solve(
-    *,
-    value: np.ndarray,
-    cost: np.ndarray,
-    safety: np.ndarray,
-    severity0: np.ndarray,
-    pupils: np.ndarray,
-    site_no: np.ndarray,
-    budget: int,
-    carry_over: bool,
-    mobilisation: int,
-    time_limit_s: float,
-    mip_rel_gap: float,
-) -> JointSolve:
-    """The joint plan (module docstring). `value` and `cost` are (T, n): pupil-years and
-    expected cost in öre (int64) of item i repaired in year t."""
-    started = time.perf_counter()
+@dataclass(frozen=True)
+class JointProblem:
+    """The joint plan's input: `value` and `cost` are (T, n), pupil-years and expected
+    cost in öre (int64) of item i repaired in year t; `pin_year[i]` the year index a
+    planner's pin puts item i in (-1: none); `budget` öre a year."""
+
+    value: np.ndarray
+    cost: np.ndarray
+    safety: np.ndarray
+    severity0: np.ndarray
+    pupils: np.ndarray
+    site_no: np.ndarray
+    pin_year: np.ndarray
+    budget: int
+    carry_over: bool
+    mobilisation: int
+    time_limit_s: float
+    mip_rel_gap: float
+
+
+@dataclass(frozen=True)
+class _Floor:
+    """At least `share` of the whole plan's spend on items with `top` (their schools)."""
+
+    top: np.ndarray
+    share: float
+
+
+@dataclass(frozen=True)
+class _Fixed:
+    """What is decided before the model: urgency-1 items, then pinned items."""
+
+    year_of: np.ndarray
+    mobilised: np.ndarray  # (T, S)
+    spend: np.ndarray  # (T,) öre
+    candidates: np.ndarray  # the items left to the model
+
+
+def _fixed(problem: JointProblem) -> _Fixed:
+    cost, site_no, pin_year = problem.cost, problem.site_no, problem.pin_year
     years, n = cost.shape
     sites = int(site_no.max()) + 1 if n else 0
     year_of = np.full(n, -1, dtype=np.int64)
     mobilised = np.zeros((years, sites), dtype=bool)
-    fixed = _Budget(budget, years, carry_over)
+    fixed = _Budget(problem.budget, years, problem.carry_over)
+    # 1. Urgency 1: most severe, then most pupils, each in its earliest affordable year
+    # (one the planner pinned waits for its year).
+    safety_at = np.flatnonzero(problem.safety & (pin_year < 0))
+    order = safety_at[
+        np.lexsort((safety_at, -problem.pupils[safety_at], -problem.severity0[safety_at]))
+    ]
+    _place(order, cost, site_no, problem.mobilisation, fixed, mobilised, year_of, range(years))
+    # 2. Pins, after the year's safety work and whatever the budget: the planner's call.
+    for i in np.flatnonzero(pin_year >= 0).tolist():
+        t, s = int(pin_year[i]), site_no[i]
+        fixed.add(t, int(cost[t, i]) + (0 if mobilised[t, s] else problem.mobilisation))
+        mobilised[t, s] = True
+        year_of[i] = t
+    candidates = np.flatnonzero(
+        ~problem.safety
+        & (pin_year < 0)
+        & (problem.value[0] > 0)
+        & (cost.min(axis=0) <= problem.budget * years)
+    )
+    return _Fixed(year_of, mobilised, fixed.spend.copy(), candidates)
 
-    # 1. Urgency 1: most severe, then most pupils, each in its earliest affordable year.
-    safety_at = np.flatnonzero(safety)
-    order = safety_at[np.lexsort((safety_at, -pupils[safety_at], -severity0[safety_at]))]
-    _place(order, cost, site_no, mobilisation, fixed, mobilised, year_of, range(years))
-    safety_spend = fixed.spend.copy()
-    safety_mobilised = mobilised.copy()
 
-    # 2. The rest: candidates worth something that some year could afford alone.
-    candidates = np.flatnonzero(~safety & (value[0] > 0) & (cost.min(axis=0) <= budget * years))
+def joint_solve(problem: JointProblem) -> JointSolve:
+    """The joint plan (module docstring)."""
+    solve = _joint_solve(problem, None)
+    assert solve is not None  # without a floor there is always a plan (greedy's)
+    return solve
+
+
+def _joint_solve(problem: JointProblem, floor: _Floor | None) -> JointSolve | None:
+    """The joint plan; with `floor`, None when no plan meeting it was found."""
+    started = time.perf_counter()
+    value, cost, site_no = problem.value, problem.cost, problem.site_no
+    budget, carry_over, mobilisation = problem.budget, problem.carry_over, problem.mobilisation
+    years, n = cost.shape
+    sites = int(site_no.max()) + 1 if n else 0
+    fixed = _fixed(problem)
+    year_of = fixed.year_of.copy()
+    candidates = fixed.candidates
+
     greedy_of = year_of.copy()
     greedy_budget = _Budget(budget, years, carry_over)
-    greedy_budget.spend = safety_spend.copy()
+    greedy_budget.spend = fixed.spend.copy()
     _greedy_years(
         value,
         cost,
@@ -162,31 +218,42 @@ def joint_solve(
         site_no,
         mobilisation,
         greedy_budget,
-        safety_mobilised.copy(),
+        fixed.mobilised.copy(),
         greedy_of,
     )
-    greedy_value = _value(value, greedy_of, candidates)
+    greedy_ok = floor is None or _floor_holds(problem, greedy_of, floor)
+    greedy_value = _value(value, greedy_of, candidates) if greedy_ok else -np.inf
     if candidates.size == 0:
+        if not greedy_ok:
+            return None
         return _answer(
             year_of, site_no, years, sites, "nothing else to fund", True, 0.0, 0, started
         )
 
+    fixed_in = 0
+    if floor is not None:
+        fixed_in = _spend_on(problem, fixed.year_of, floor.top)
     picked, status, optimal, gap, core = _milp_over_years(
         value[:, candidates],
         cost[:, candidates],
         site_no[candidates],
-        safety_mobilised,
-        safety_spend,
+        fixed.mobilised,
+        fixed.spend,
         budget,
         carry_over,
         mobilisation,
-        time_limit_s,
-        mip_rel_gap,
-        greedy_value,
+        problem.time_limit_s,
+        problem.mip_rel_gap,
+        max(greedy_value, 0.0),
+        None
+        if floor is None
+        else (floor.top[candidates], floor.share, fixed_in, int(fixed.spend.sum()), floor.top),
     )
     if picked is not None:
         year_of[candidates] = picked
     milp_value = _value(value, year_of, candidates) if picked is not None else -np.inf
+    if not np.isfinite(milp_value) and not np.isfinite(greedy_value):
+        return None  # only with a floor: neither plan meets it
     if milp_value < greedy_value * (1 - 1e-12):
         year_of = greedy_of
         bound = gap.bound if gap.bound is not None else np.nan
@@ -197,6 +264,68 @@ def joint_solve(
     else:
         mip_gap = gap.gap
     return _answer(year_of, site_no, years, sites, status, optimal, mip_gap, core, started)
+
+
+def _spend_on(problem: JointProblem, year_of: np.ndarray, top: np.ndarray) -> int:
+    """Öre the plan `year_of` spends on items with `top`, their schools' mobilisation
+    included."""
+    done = np.flatnonzero((year_of >= 0) & top)
+    spend = int(problem.cost[year_of[done], done].sum())
+    projects = {(int(year_of[i]), int(problem.site_no[i])) for i in done.tolist()}
+    return spend + len(projects) * problem.mobilisation
+
+
+def _floor_holds(problem: JointProblem, year_of: np.ndarray, floor: _Floor) -> bool:
+    everything = np.ones_like(floor.top)
+    total = _spend_on(problem, year_of, everything)
+    return _spend_on(problem, year_of, floor.top) >= floor.share * total - _FLOOR_TOLERANCE_ORE
+
+
+def top_share(solve: JointSolve, problem: JointProblem, top: np.ndarray) -> float:
+    """The share of the plan's whole spend (mobilisation included) on items with `top`;
+    0 when it spends nothing."""
+    total = _spend_on(problem, solve.year_of, np.ones_like(top))
+    return _spend_on(problem, solve.year_of, top) / total if total > 0 else 0.0
+
+
+def joint_solve_with_floor(
+    problem: JointProblem, top: np.ndarray, share: float
+) -> tuple[JointSolve | None, str | None]:
+    """The joint plan with at least `share` of the whole plan's spend on items with `top`
+    (the top need quartile): (plan, None), or (None, the reason in English, with its
+    numbers) when it cannot hold or no plan meeting it was found in the time limit."""
+    fixed = _fixed(problem)
+    years = problem.cost.shape[0]
+    fixed_total = int(fixed.spend.sum())
+    fixed_in = _spend_on(problem, fixed.year_of, top)
+    open_top = fixed.candidates[top[fixed.candidates]]
+    top_sites = np.unique(problem.site_no[open_top]).size
+    # An upper bound on more spend in the top quartile: all its open work at its dearest
+    # year with a project for each of its schools every year, and no more than the
+    # budgets leave.
+    top_work = int(problem.cost[:, open_top].max(axis=0).sum()) if open_top.size else 0
+    top_work += top_sites * years * problem.mobilisation if open_top.size else 0
+    left = int(np.maximum(problem.budget - fixed.spend, 0).sum())
+    more = min(top_work, left)
+    reachable = (fixed_in + more) / (fixed_total + more) if fixed_total + more > 0 else 0.0
+
+    def reason(opening: str) -> str:
+        return (
+            f"{opening}: urgency-1 and pinned work already costs {fixed_total / 100:,.0f} SEK, "
+            f"{fixed_in / 100:,.0f} SEK of it in the top need quartile; the top quartile's "
+            f"other open work costs at most {top_work / 100:,.0f} SEK and the budgets leave "
+            f"{left / 100:,.0f} SEK, so its share of the spend can reach at most "
+            f"{reachable:.1%}"
+        )
+
+    if reachable < share * (1 - 1e-9):
+        return None, reason(f"the floor of {share:.0%} of the spend cannot hold")
+    solve = _joint_solve(problem, _Floor(top, share))
+    if solve is None:
+        return None, reason(
+            f"no plan within the budgets and the time limit reaches the floor of {share:.0%}"
+        )
+    return solve, None
 
 
 def _value(value: np.ndarray, year_of: np.ndarray, at: np.ndarray) -> float:
@@ -241,9 +370,12 @@ def _milp_over_years(
     time_limit_s: float,
     mip_rel_gap: float,
     lower_bound: float,
+    floor: tuple[np.ndarray, float, int, int, np.ndarray] | None = None,
 ) -> tuple[np.ndarray | None, str, bool, _Gap, int]:
     """x, y, r as in the module docstring over the candidates; returns each candidate's
-    year (-1: not done), or None when HiGHS found no plan."""
+    year (-1: not done), or None when HiGHS found no plan. `floor`: (top per candidate,
+    share, fixed spend on the top quartile, fixed spend in all, öre) adds the equity
+    floor's row, and rows that let a school pay mobilisation only with work that year."""
     years, n = cost.shape
     local_sites, site_local = np.unique(site_no, return_inverse=True)
     n_sites = local_sites.size
@@ -252,7 +384,7 @@ def _milp_over_years(
     use_y = mobilisation > 0
     n_x = n * years
     n_y = n_sites * years if use_y else 0
-    n_r = years - 1 if carry_over else 0
+    n_r = years if carry_over else 0
     n_vars = n_x + n_y + n_r
     x_at = np.arange(n_x).reshape(n, years)  # x[i, t] at i * T + t
     y_at = n_x + np.arange(n_y).reshape(n_sites, years) if use_y else None
@@ -273,7 +405,7 @@ def _milp_over_years(
             rows.append(np.full(n_sites, t))
             cols.append(y_at[:, t])
             data.append(mobilise_cost[t] / budget)
-        if carry_over and t < years - 1:
+        if carry_over:
             rows.append(np.array([t]))
             cols.append(r_at[t : t + 1])
             data.append(np.array([1.0]))
@@ -308,28 +440,88 @@ def _milp_over_years(
             shape=(n_x, n_vars),
         )
         constraints.append(LinearConstraint(link, -np.inf, 0.0))
+    floor_rhs = 0.0
+    if floor is not None:
+        top, share, fixed_in, fixed_total, _ = floor
+        # Spend on the top quartile >= share x all spend, as sum (top - share) x spend >=
+        # share x fixed - fixed on top, in units of one year's budget.
+        weight = top.astype(float) - share
+        floor_row = np.zeros(n_vars)
+        floor_row[x_at] = (weight[:, np.newaxis] * cost.T) / budget
+        if use_y:
+            assert y_at is not None
+            site_top = np.zeros(n_sites)
+            site_top[site_local] = top
+            floor_row[y_at] = (site_top - share)[:, np.newaxis] * mobilise_cost.T / budget
+            # A school pays its mobilisation only in a year with work there, so the
+            # floor cannot be met by mobilising schools for nothing.
+            pairs = y_at[np.repeat(site_local, years), np.tile(np.arange(years), n)]
+            only_with_work = sparse.csr_array(
+                (
+                    np.concatenate([np.ones(n_y), -np.ones(n_x)]),
+                    (
+                        np.concatenate([np.arange(n_y), pairs.ravel() - n_x]),
+                        np.concatenate([y_at.ravel(), x_at.ravel()]),
+                    ),
+                ),
+                shape=(n_y, n_vars),
+            )
+            constraints.append(LinearConstraint(only_with_work, -np.inf, 0.0))
+        floor_rhs = (share * fixed_total - fixed_in) / budget
     integrality = np.concatenate([np.ones(n_x + n_y), np.zeros(n_r)])
-    lower = np.zeros(n_vars)
-    upper = np.concatenate([np.ones(n_x + n_y), np.full(n_r, np.inf)])
     # Money a year may spend on these items, in öre: its budget less the fixed safety
-    # spend; with carry-over the r variables move the rest between years.
+    # and pinned spend. Without carry-over a year that pins overspend has nothing left;
+    # with it the r variables move money between years, and may go below zero only by
+    # the debt the fixed spend alone leaves (the pins' overspend rolls forward).
     rhs_ore = budget - fixed_spend.astype(np.int64)
+    if not carry_over:
+        rhs_ore = np.maximum(rhs_ore, 0)
+    lower = np.concatenate([np.zeros(n_x + n_y), np.minimum(np.cumsum(rhs_ore), 0)[:n_r]])
+    upper = np.concatenate([np.ones(n_x + n_y), np.full(n_r, np.inf)])
     deadline = time.perf_counter() + time_limit_s
 
-    def rounded_value(x: np.ndarray) -> float | None:
-        """The scaled objective of the LP solution's whole part, if within budget."""
-        take = x[:n_x].reshape(n, years) > 1 - 1e-6
-        year_of = np.where(take.any(axis=1), take.argmax(axis=1), -1)
+    def within(year_of: np.ndarray) -> np.ndarray:
+        """Öre by which the plan breaks each budget row (<= 0: within), and the floor."""
         excess = _excess(
             cost, site_no, year_of, premobilised, fixed_spend, budget, carry_over, mobilisation
         )
-        return float(objective[:n_x][take.ravel()].sum()) if (excess <= 0).all() else None
+        if floor is None:
+            return excess
+        top, share, fixed_in, fixed_total, _ = floor
+        done = np.flatnonzero(year_of >= 0)
+        spend = cost[year_of[done], done]
+        projects = np.zeros_like(premobilised)
+        projects[year_of[done], site_no[done]] = True
+        projects &= ~premobilised
+        site_top = np.zeros(premobilised.shape[1], dtype=bool)
+        site_top[site_no[top]] = True
+        on_top = fixed_in + int(spend[top[done]].sum())
+        on_top += int(projects[:, site_top].sum()) * mobilisation
+        total = fixed_total + int(spend.sum()) + int(projects.sum()) * mobilisation
+        short = share * total - on_top - _FLOOR_TOLERANCE_ORE
+        return np.append(excess, math.ceil(short))
+
+    def floor_constraints(extra: float) -> list[LinearConstraint]:
+        if floor is None:
+            return []
+        return [LinearConstraint(floor_row[np.newaxis, :], floor_rhs + extra, np.inf)]
+
+    def rounded_value(x: np.ndarray) -> float | None:
+        """The scaled objective of the LP solution's whole part, if within the rows."""
+        take = x[:n_x].reshape(n, years) > 1 - 1e-6
+        year_of = np.where(take.any(axis=1), take.argmax(axis=1), -1)
+        ok = (within(year_of) <= 0).all()
+        return float(objective[:n_x][take.ravel()].sum()) if ok else None
 
     lp_bound: float | None = None
     if n_x > _FIXING_FROM:
         lower, upper, lp_bound = _fix_by_reduced_cost(
             objective,
-            [*constraints, LinearConstraint(budget_matrix, -np.inf, rhs_ore / budget)],
+            [
+                *constraints,
+                LinearConstraint(budget_matrix, -np.inf, rhs_ore / budget),
+                *floor_constraints(0.0),
+            ],
             lower,
             upper,
             -lower_bound / scale,
@@ -347,10 +539,15 @@ def _milp_over_years(
                 # end within the time limit (HiGHS overran 60 s by minutes on 200,000).
                 status = f"greedy plan within {reached:.3%} of the LP bound"
                 return None, status, False, _Gap(reached, -lp_bound * scale), 0
+    floor_extra = 0.0
     for _ in range(_REPAIR_ROUNDS):
         result = quiet_milp(
             objective,
-            constraints=[*constraints, LinearConstraint(budget_matrix, -np.inf, rhs_ore / budget)],
+            constraints=[
+                *constraints,
+                LinearConstraint(budget_matrix, -np.inf, rhs_ore / budget),
+                *floor_constraints(floor_extra),
+            ],
             integrality=integrality,
             bounds=Bounds(lower, upper),
             options={
@@ -367,11 +564,10 @@ def _milp_over_years(
             return None, status, False, _Gap(np.nan, bound_value), n_x + n_y
         take = np.asarray(result.x[:n_x]).reshape(n, years) > 0.5
         year_of = np.where(take.any(axis=1), take.argmax(axis=1), -1)
-        excess = _excess(
-            cost, site_no, year_of, premobilised, fixed_spend, budget, carry_over, mobilisation
-        )
+        broken = within(year_of)
+        excess = broken[:years]
         gap = float(getattr(result, "mip_gap", np.nan) or 0.0)
-        if (excess <= 0).all():
+        if (broken <= 0).all():
             # Proved optimal only when HiGHS closed the gap, not merely met the target.
             optimal = result.status == 0 and gap <= _PROVED_GAP
             if result.status != 0:
@@ -387,8 +583,11 @@ def _milp_over_years(
                 _Gap(gap, bound_value),
                 n_x + n_y,
             )
-        # HiGHS met the budget only within its tolerance: tighten the years it broke.
+        # HiGHS met the budget (or the floor) only within its tolerance: tighten the rows
+        # it broke.
         rhs_ore = rhs_ore - np.maximum(excess, 0)
+        if broken.size > years and broken[years] > 0:
+            floor_extra += float(broken[years]) / budget
     return None, "solver broke the budget", False, _Gap(np.nan, None), n_x + n_y
 
 
@@ -450,16 +649,18 @@ def _excess(
     carry_over: bool,
     mobilisation: int,
 ) -> np.ndarray:
-    """Öre by which each year's exact spend breaks its budget (<= 0: within)."""
-    years = cost.shape[0]
+    """Öre by which each year's exact spend on these items breaks what the year may
+    spend after the fixed (safety and pinned) spend (<= 0: within). Without carry-over a
+    year may spend its budget less the fixed spend, or nothing if that is overspent;
+    with it, the years up to each may spend what their budgets leave after theirs."""
     done = np.flatnonzero(year_of >= 0)
-    spend = fixed_spend.astype(np.int64).copy()
+    spend = np.zeros(cost.shape[0], dtype=np.int64)
     np.add.at(spend, year_of[done], cost[year_of[done], done])
     new_site_years = np.zeros_like(premobilised)
     new_site_years[year_of[done], site_no[done]] = True
     new_site_years &= ~premobilised
     spend += new_site_years.sum(axis=1).astype(np.int64) * mobilisation
+    left = budget - fixed_spend.astype(np.int64)
     if not carry_over:
-        return spend - budget
-    allowed = budget * np.arange(1, years + 1, dtype=np.int64)
-    return np.cumsum(spend) - allowed
+        return spend - np.maximum(left, 0)
+    return np.cumsum(spend) - np.maximum(np.cumsum(left), 0)
