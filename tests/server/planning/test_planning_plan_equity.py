@@ -14,7 +14,7 @@ from server.planning.plan import ITEM_COLUMNS, PlanSettings, plan
 from shared.catalogue import load_catalogue
 
 CATALOGUE = load_catalogue()
-SETTINGS = PlanSettings(budget_per_year=400_000, start_year=2027, years=1)
+SETTINGS = PlanSettings(budget_per_year=400_000, start_year=2027, years=1, method="yearly")
 
 
 def city(needs: list[float | None], pupils: list[int]) -> pd.DataFrame:
@@ -108,7 +108,7 @@ def test_it_uses_a_given_plan_instead_of_planning_again() -> None:
 
 
 def test_it_gives_no_shares_when_nothing_is_funded() -> None:
-    tight = PlanSettings(budget_per_year=1_000, start_year=2027, years=1)
+    tight = PlanSettings(budget_per_year=1_000, start_year=2027, years=1, method="yearly")
     report = equity_report(ITEMS, CATALOGUE, tight)
     assert report["spend_share"].isna().all()
 
