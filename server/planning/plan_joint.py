@@ -506,12 +506,32 @@ def _milp_over_years(
             return []
         return [LinearConstraint(floor_row[np.newaxis, :], floor_rhs + extra, np.inf)]
 
+    def filled(year_of: np.ndarray) -> np.ndarray:
+        """`year_of` with what still fits added, year by year by pupil-years per krona."""
+        done = np.flatnonzero(year_of >= 0)
+        state = _Budget(budget, years, carry_over)
+        state.spend = fixed_spend.astype(np.int64).copy()
+        np.add.at(state.spend, year_of[done], cost[year_of[done], done])
+        projects = premobilised.copy()
+        projects[year_of[done], site_no[done]] = True
+        state.spend += (projects & ~premobilised).sum(axis=1).astype(np.int64) * mobilisation
+        more = year_of.copy()
+        _greedy_years(value, cost, np.arange(n), site_no, mobilisation, state, projects, more)
+        return more
+
+    rounded_plan: list[tuple[float, np.ndarray]] = []  # (pupil-years, year_of), the best
+
     def rounded_value(x: np.ndarray) -> float | None:
-        """The scaled objective of the LP solution's whole part, if within the rows."""
+        """The scaled objective of the LP solution's whole part with what still fits
+        added (greedy), if within the rows; kept as a plan in `rounded_plan`."""
         take = x[:n_x].reshape(n, years) > 1 - 1e-6
-        year_of = np.where(take.any(axis=1), take.argmax(axis=1), -1)
-        ok = (within(year_of) <= 0).all()
-        return float(objective[:n_x][take.ravel()].sum()) if ok else None
+        whole = np.where(take.any(axis=1), take.argmax(axis=1), -1)
+        for year_of in (filled(whole), whole):
+            if (within(year_of) <= 0).all():
+                worth = _value(value, year_of, np.arange(n))
+                rounded_plan.append((worth, year_of))
+                return -worth / scale
+        return None
 
     lp_bound: float | None = None
     if n_x > _FIXING_FROM:
@@ -531,6 +551,14 @@ def _milp_over_years(
         if lp_bound is None and n_x > _SEARCH_UP_TO:
             status = "LP relaxation unfinished within the time limit"
             return None, status, False, _Gap(np.nan, None), 0
+        if lp_bound is not None and rounded_plan and rounded_plan[-1][0] > lower_bound:
+            worth, year_of = rounded_plan[-1]
+            reached = max((-lp_bound * scale - worth) / worth, 0.0)
+            if reached <= mip_rel_gap:
+                # The LP's whole part, topped up greedily, is within the target already.
+                status = f"LP rounding within {reached:.3%} of the LP bound"
+                optimal = reached <= _PROVED_GAP
+                return year_of, status, optimal, _Gap(reached, -lp_bound * scale), 0
         if lp_bound is not None and lower_bound > 0:
             reached = (-lp_bound * scale - lower_bound) / lower_bound
             open_binaries = int((upper[:n_x] > lower[:n_x]).sum())
@@ -539,56 +567,72 @@ def _milp_over_years(
                 # end within the time limit (HiGHS overran 60 s by minutes on 200,000).
                 status = f"greedy plan within {reached:.3%} of the LP bound"
                 return None, status, False, _Gap(reached, -lp_bound * scale), 0
-    floor_extra = 0.0
-    for _ in range(_REPAIR_ROUNDS):
-        result = quiet_milp(
-            objective,
-            constraints=[
-                *constraints,
-                LinearConstraint(budget_matrix, -np.inf, rhs_ore / budget),
-                *floor_constraints(floor_extra),
-            ],
-            integrality=integrality,
-            bounds=Bounds(lower, upper),
-            options={
-                "time_limit": max(deadline - time.perf_counter(), 0.01),
-                "mip_rel_gap": float(mip_rel_gap),
-            },
-        )
-        bound = getattr(result, "mip_dual_bound", None)
-        bound_value = -float(bound) * scale if bound is not None else None
-        if lp_bound is not None and not (bound_value is not None and np.isfinite(bound_value)):
-            bound_value = -lp_bound * scale  # HiGHS stopped before a bound of its own
-        if result.x is None:
-            status = "time limit, no plan found" if result.status == 1 else str(result.message)
-            return None, status, False, _Gap(np.nan, bound_value), n_x + n_y
-        take = np.asarray(result.x[:n_x]).reshape(n, years) > 0.5
-        year_of = np.where(take.any(axis=1), take.argmax(axis=1), -1)
-        broken = within(year_of)
-        excess = broken[:years]
-        gap = float(getattr(result, "mip_gap", np.nan) or 0.0)
-        if (broken <= 0).all():
-            # Proved optimal only when HiGHS closed the gap, not merely met the target.
-            optimal = result.status == 0 and gap <= _PROVED_GAP
-            if result.status != 0:
-                status = "time limit, best plan found"
-            elif optimal:
-                status = "optimal"
-            else:
-                status = f"within {mip_rel_gap:.2%} of optimal"
-            return (
-                year_of,
-                status,
-                optimal,
-                _Gap(gap, bound_value),
-                n_x + n_y,
+
+    def search() -> tuple[np.ndarray | None, str, bool, _Gap, int]:
+        """HiGHS's branch and bound, the budget (and floor) rows tightened by what it
+        broke within its tolerance."""
+        rhs = rhs_ore
+        floor_extra = 0.0
+        for _ in range(_REPAIR_ROUNDS):
+            result = quiet_milp(
+                objective,
+                constraints=[
+                    *constraints,
+                    LinearConstraint(budget_matrix, -np.inf, rhs / budget),
+                    *floor_constraints(floor_extra),
+                ],
+                integrality=integrality,
+                bounds=Bounds(lower, upper),
+                options={
+                    "time_limit": max(deadline - time.perf_counter(), 0.01),
+                    "mip_rel_gap": float(mip_rel_gap),
+                },
             )
-        # HiGHS met the budget (or the floor) only within its tolerance: tighten the rows
-        # it broke.
-        rhs_ore = rhs_ore - np.maximum(excess, 0)
-        if broken.size > years and broken[years] > 0:
-            floor_extra += float(broken[years]) / budget
-    return None, "solver broke the budget", False, _Gap(np.nan, None), n_x + n_y
+            bound = getattr(result, "mip_dual_bound", None)
+            bound_value = -float(bound) * scale if bound is not None else None
+            if lp_bound is not None and not (bound_value is not None and np.isfinite(bound_value)):
+                bound_value = -lp_bound * scale  # HiGHS stopped before a bound of its own
+            if result.x is None:
+                status = "time limit, no plan found" if result.status == 1 else str(result.message)
+                return None, status, False, _Gap(np.nan, bound_value), n_x + n_y
+            take = np.asarray(result.x[:n_x]).reshape(n, years) > 0.5
+            year_of = np.where(take.any(axis=1), take.argmax(axis=1), -1)
+            broken = within(year_of)
+            excess = broken[:years]
+            gap = float(getattr(result, "mip_gap", np.nan) or 0.0)
+            if (broken <= 0).all():
+                # Proved optimal only when HiGHS closed the gap, not merely met the target.
+                optimal = result.status == 0 and gap <= _PROVED_GAP
+                if result.status != 0:
+                    status = "time limit, best plan found"
+                elif optimal:
+                    status = "optimal"
+                else:
+                    status = f"within {mip_rel_gap:.2%} of optimal"
+                return (
+                    year_of,
+                    status,
+                    optimal,
+                    _Gap(gap, bound_value),
+                    n_x + n_y,
+                )
+            # HiGHS met the budget (or the floor) only within its tolerance: tighten the rows
+            # it broke.
+            rhs = rhs - np.maximum(excess, 0)
+            if broken.size > years and broken[years] > 0:
+                floor_extra += float(broken[years]) / budget
+        return None, "solver broke the budget", False, _Gap(np.nan, None), n_x + n_y
+
+    answer = search()
+    if rounded_plan and (
+        answer[0] is None or _value(value, answer[0], np.arange(n)) < rounded_plan[-1][0]
+    ):
+        worth, year_of = rounded_plan[-1]
+        bound_value = answer[3].bound
+        reached = (bound_value - worth) / worth if bound_value is not None and worth > 0 else np.nan
+        status = f"{answer[1]}; LP rounding kept"
+        return year_of, status, False, _Gap(max(reached, 0.0), bound_value), answer[4]
+    return answer
 
 
 def _fix_by_reduced_cost(
