@@ -259,7 +259,7 @@ class PlanSettings:
     carry_over: bool = False
     horizon_years: int | None = None
     mobilisation_sek: float = DEFAULT_MOBILISATION_SEK
-    mip_rel_gap: float = 1e-4
+    mip_rel_gap: float = 1e-3
     pins: tuple[Pin, ...] = ()
     exclusions: tuple[Exclusion, ...] = ()
     cost_overrides: tuple[CostOverride, ...] = ()
