@@ -195,7 +195,7 @@ def test_it_holds_the_floor_when_it_can() -> None:
 def test_it_reports_a_floor_the_safety_spend_makes_impossible() -> None:
     # A 300,000 SEK urgency-1 roof at a low-need school leaves 100,000 of the 400,000:
     # the top quartile can get at most a quarter of the spend.
-    items = ITEMS.copy()
+    items = ITEMS.astype({"quantity": float})
     items.loc[0, ["urgency", "quantity"]] = [1, 1000 / 3]
     result = plan(items, CATALOGUE, joint(equity_floor=0.5))
     assert result.floor is not None
@@ -215,7 +215,7 @@ def test_it_reports_a_floor_the_safety_spend_makes_impossible() -> None:
 def test_it_reports_a_floor_no_plan_reaches_after_searching() -> None:
     # The quick bound allows 42 % (mobilisation counted each year), but the one top-
     # quartile item with its one project reaches 60,000 / 210,000 = 28.6 %.
-    items = city([10, 20, 90], [300, 300, 200])
+    items = city([10, 20, 90], [300, 300, 200]).astype({"quantity": float})
     items.loc[0, ["urgency", "quantity"]] = [1, 1000 / 9]  # 100,000 SEK, safety
     items.loc[2, "quantity"] = 100 / 9  # 10,000 SEK
     chosen = joint(equity_floor=0.35, years=2, mobilisation_sek=50_000)
