@@ -37,7 +37,7 @@ __all__ = [
 FRONTIER_ALPHAS: Final = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0)
 FRONTIER_MIP_GAP: Final = 0.005
 """The relative optimality gap each point is solved to (or the plan's, if looser)."""
-FRONTIER_TIME_LIMIT_S: Final = 2.0
+FRONTIER_TIME_LIMIT_S: Final = 1.0
 """Seconds each point's solve may take at most (or the plan's limit, if shorter)."""
 TOP: Final = QUARTILES[-1]
 
