@@ -15,8 +15,9 @@ grade is C or D. Columns (`ITEM_COLUMNS`):
 - per-site context, the same on every row of a site: `pupils` (>= 0), `experience_need`
   and `equity_need` (0..100 or NaN: the ranking's pillars, higher = more need).
 
-`equity.equity_report` also needs `socioeconomic_need` (0..100 or NaN). A missing column
-or a value out of range raises ValueError naming it.
+`socioeconomic_need` (0..100 or NaN, per site) is optional for the plan (the equity floor
+needs it) and required by `equity.equity_report`. A missing column or a value out of
+range raises ValueError naming it.
 
 The model
 ---------
@@ -50,11 +51,26 @@ The model
   x element weight share (of the catalogue's total weight) x expected severity removed
   / 100 x the years left in the evaluation horizon (plan years + 5 by default) x the
   multiplier. A unit a board can read, and one that rewards repairing earlier.
-- **The joint plan** (`method="joint"`, `plan_joint`): one HiGHS model over all years
-  that maximises weighted pupil-years, with a mobilisation cost per school and year
-  (`mobilisation_sek`) so work at one school groups into one project; urgency-1 items are
-  placed before it, most severe and most pupils first, in the earliest year they fit.
-  `mip_gap` in the result and the assumptions is the relative gap it reached.
+- **The joint plan** (`method="joint"`, the default; `plan_joint`): one HiGHS model over
+  all years that maximises weighted pupil-years, with a mobilisation cost per school and
+  year (`mobilisation_sek`) so work at one school groups into one project; urgency-1
+  items are placed before it, most severe and most pupils first, in the earliest year
+  they fit. `mip_gap` in the result and the assumptions is the relative gap it reached.
+  `yearly` (safety, then an exact knapsack each year) and `greedy` are the baselines.
+- **Planner controls** (`PlanSettings.pins`, `exclusions`, `cost_overrides`; every
+  method): a pinned item is done in its year right after that year's urgency-1 items,
+  whatever the budget (an overspent year shows in `totals`: `spent` above `budget`,
+  `unspent` below zero, rolled forward as debt with `carry_over`); an excluded item is
+  never done (urgency-1 items cannot be excluded); an override replaces the item's
+  expected cost in every year. `PlanResult.controls` lists each with the items it
+  matched; one matching nothing raises ValueError.
+- **Equity floor** (`equity_floor`, joint plan only): at least that share of the whole
+  plan's spend (safety and mobilisation included) on the top need quartile by pupils
+  (`plan_items.pupil_quartiles`, from the optional `socioeconomic_need` column). When it
+  cannot hold, the plan is made without it and `PlanResult.floor` says why, with numbers.
+- **Reasons**: every chosen and unfunded row has `reason_code` and `reason_data` (the
+  numbers; `plan_settings.CHOSEN_REASON_KEYS`), rendered in the user's language by the
+  pages; the English `reason` stays for the API and old saved plans.
 
 Determinism
 -----------
@@ -65,9 +81,11 @@ plans of exactly equal benefit the solver's choice on the canonical order stands
 time limit stops it first, the best plan found so far may vary with machine speed; that
 year's `proved_optimal` is then False and says so.
 
-Layout: `plan_settings` (settings, result, columns), `plan_items` (validation, costs and
-benefits per year), `plan_solvers` (greedy, knapsack, HiGHS); this module runs the plan
-over the years and writes its rows, reasons and assumptions.
+Layout: `plan_settings` (settings, controls, result, columns), `plan_items` (validation,
+controls resolved onto items, need quartiles, costs and benefits per year),
+`plan_solvers` (greedy, knapsack, HiGHS), `plan_joint` (the model over all years),
+`plan_frontier` (the plan at each alpha); this module runs the plan over the years and
+writes its rows, reasons and assumptions.
 """
 
 from __future__ import annotations

@@ -63,16 +63,19 @@ def equity_frontier(
     prices: PriceTable | None = None,
     alphas: Sequence[float] = FRONTIER_ALPHAS,
     progress: Callable[[int, int], None] | None = None,
+    time_limit_s: float = FRONTIER_TIME_LIMIT_S,
+    mip_rel_gap: float = FRONTIER_MIP_GAP,
 ) -> list[FrontierPoint]:
     """The plan at each of `alphas`, `settings` otherwise (pins, floor and all), each
-    solved within `FRONTIER_MIP_GAP` or `FRONTIER_TIME_LIMIT_S`. `progress(done, total)`
-    is called after each point. `items` needs `socioeconomic_need` (the quartiles)."""
+    solved to at least `mip_rel_gap` in at most `time_limit_s` (the settings' own, if
+    tighter or shorter). `progress(done, total)` is called after each point. `items`
+    needs `socioeconomic_need` (the quartiles)."""
     prices = prices or default_prices(catalogue)
     quartile = pupil_quartiles(items)
     point_settings = dataclasses.replace(
         settings,
-        time_limit_s=min(settings.time_limit_s, FRONTIER_TIME_LIMIT_S),
-        mip_rel_gap=max(settings.mip_rel_gap, FRONTIER_MIP_GAP),
+        time_limit_s=min(settings.time_limit_s, time_limit_s),
+        mip_rel_gap=max(settings.mip_rel_gap, mip_rel_gap),
     )
     # The multiplier at alpha = 0, per site: the yardstick every point is valued on.
     plain = costed_items(items, catalogue, dataclasses.replace(point_settings, alpha=0.0))

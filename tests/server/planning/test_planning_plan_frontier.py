@@ -16,6 +16,7 @@ from server.planning.plan import ITEM_COLUMNS, PlanSettings, costed_items, plan
 from server.planning.plan_frontier import (
     FRONTIER_ALPHAS,
     FRONTIER_MIP_GAP,
+    FRONTIER_TIME_LIMIT_S,
     FrontierPoint,
     equity_frontier,
     pupil_quartiles,
@@ -78,8 +79,14 @@ def settings_for(items: pd.DataFrame, **changes: object) -> PlanSettings:
 def test_it_moves_spend_to_the_top_quartile_and_costs_benefit() -> None:
     items = city(40, 6)
     calls: list[tuple[int, int]] = []
+    # Time enough for each point to end within the gap, not by the clock (the default
+    # limit trades that for speed, and would make this test depend on the machine).
     points = equity_frontier(
-        items, CATALOGUE, settings_for(items), progress=lambda d, n: calls.append((d, n))
+        items,
+        CATALOGUE,
+        settings_for(items, time_limit_s=60.0),
+        progress=lambda d, n: calls.append((d, n)),
+        time_limit_s=60.0,
     )
     assert [p.alpha for p in points] == list(FRONTIER_ALPHAS)
     assert calls == [(k, len(FRONTIER_ALPHAS)) for k in range(1, len(FRONTIER_ALPHAS) + 1)]
@@ -95,8 +102,14 @@ def test_it_moves_spend_to_the_top_quartile_and_costs_benefit() -> None:
 
 
 def test_its_alpha_0_point_is_the_plan_at_alpha_0() -> None:
+    # A budget that funds every item in the first year, so that both solves end proved
+    # optimal, whatever the machine's speed (no time limit decides the plan).
     items = city(25, 5, seed=3)
-    chosen = settings_for(items, alpha=0.0, mip_rel_gap=FRONTIER_MIP_GAP, time_limit_s=2.0)
+    chosen = dataclasses.replace(
+        settings_for(items, alpha=0.0, mip_rel_gap=FRONTIER_MIP_GAP),
+        budget_per_year=1e12,
+        time_limit_s=FRONTIER_TIME_LIMIT_S,
+    )
     (point,) = equity_frontier(items, CATALOGUE, chosen, alphas=(0.0,))
     result = plan(items, CATALOGUE, chosen)
     assert point.total_benefit == pytest.approx(result.total_benefit_pupil_years)
