@@ -426,16 +426,16 @@ def _solve_with_floor(
     if share is None:
         return joint_solve(problem), None
     top = prepared.top_quartile
+    floored: JointSolve | None = None
+    reason: str | None = None
     if share > 0 and not prepared.need_known:
-        solve = joint_solve(problem)
         reason = (
             "no site has a known socioeconomic need, so there is no top need quartile "
             "to give a share of the spend to"
         )
-        return solve, _floor(share, solve, problem, top, reason)
-    solve, reason = joint_solve_with_floor(problem, top, share) if share > 0 else (None, None)
-    if solve is None:
-        solve = joint_solve(problem)
+    elif share > 0:  # a floor of 0 always holds
+        floored, reason = joint_solve_with_floor(problem, top, share)
+    solve = floored if floored is not None else joint_solve(problem)
     return solve, _floor(share, solve, problem, top, reason)
 
 
