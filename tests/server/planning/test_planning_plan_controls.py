@@ -292,3 +292,13 @@ def test_it_never_drops_an_urgency_1_item_under_controls(
     for exclusion in controls["exclusions"]:
         assert (exclusion.site, exclusion.element, exclusion.location) not in years
     assert not result.chosen.duplicated(KEY).any()
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_pins_overspend_rolls_forward_as_debt_with_carry_over(method: str) -> None:
+    items = frame(item("S1", pupils=400), item("S2", "roof", "Hus B", quantity=200))
+    result = run(items, method, carry_over=True, pins=(Pin("S2", 2027, "roof", "Hus B"),))
+    # 2027 spends 180,000 of 100,000: 80,000 owed. 2028 has 20,000, too little for S1's
+    # 90,000 roof; 2029 has 120,000.
+    assert year_of(result) == {("S2", "roof", "Hus B"): 2027, ("S1", "roof", "Hus A"): 2029}
+    assert result.totals["unspent"].tolist() == [-80_000, 20_000, 30_000]
