@@ -557,9 +557,10 @@ def _with_reason_data(
     if chosen.empty:
         return chosen
     elements = chosen.groupby(["year", "site"])["element"].agg(lambda codes: sorted(set(codes)))
-    need = prepared.frame.groupby("site")["equity_need"].first()
+    sites = prepared.frame["site"]
+    need = pd.Series(numeric_column(prepared.frame, "equity_need")).groupby(sites).first()
     site_need = chosen["site"].map(need).to_numpy(dtype=float)
-    pupils = chosen["site"].map(prepared.frame.groupby("site")["pupils"].first())
+    pupils = chosen["site"].map(pd.Series(prepared.pupils).groupby(sites).first())
     data = []
     for row, site_need_k, pupils_k in zip(
         chosen.itertuples(index=False), site_need.tolist(), pupils.tolist(), strict=True
