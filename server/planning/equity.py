@@ -13,12 +13,9 @@ import numpy as np
 import pandas as pd
 
 from server.planning.plan import PlanResult, PlanSettings, plan
-from server.planning.plan_items import require_columns
+from server.planning.plan_items import QUARTILES, pupil_quartiles, site_needs
 from server.prices.table import PriceTable
 from shared.catalogue import Catalogue
-
-QUARTILES: Final[tuple[str, ...]] = ("Q1", "Q2", "Q3", "Q4")
-"""Q1 the least socioeconomic need .. Q4 the most; "unknown" for sites without a value."""
 
 REPORT_COLUMNS: Final[tuple[str, ...]] = (
     "quartile",
@@ -39,27 +36,13 @@ REPORT_COLUMNS: Final[tuple[str, ...]] = (
 def site_quartiles(items: pd.DataFrame) -> pd.DataFrame:
     """Each candidate site's socioeconomic need and its quartile ("Q1".."Q4", or "unknown").
 
-    Index: site (sorted). Quartiles are over the sites in `items` with a known need, as
-    equal in size as they can be: sites sorted by need (ties by site), the first quarter
-    Q1, and so on. Equal needs at a boundary may fall in neighbouring quartiles, but
-    always the same way.
+    Index: site (sorted). Quartiles hold equal numbers of pupils, not of sites
+    (`plan_items.pupil_quartiles`): the sites with a known need sorted by need (ties by
+    site), each in the quarter of the pupils its middle pupil falls in. Equal needs at a
+    boundary may fall in neighbouring quartiles, but always the same way.
     """
-    require_columns(items, ("site", "socioeconomic_need"))
-    try:
-        need = pd.to_numeric(items["socioeconomic_need"], errors="raise").astype(float)
-    except (TypeError, ValueError):
-        raise ValueError("items.socioeconomic_need must hold numbers (or be missing)") from None
-    if ((need < 0) | (need > 100) | np.isinf(need)).any():
-        raise ValueError("items.socioeconomic_need must be from 0 to 100 or missing")
-    grouped = need.groupby(items["site"], sort=True)
-    if (grouped.nunique(dropna=False) > 1).any():
-        raise ValueError("items.socioeconomic_need must be the same on every row of a site")
-    sites = pd.DataFrame({"need": grouped.first()})
-    known = sites["need"].dropna().sort_values(kind="mergesort")
-    labels = np.array(QUARTILES)[(np.arange(len(known)) * 4) // max(len(known), 1)]
-    sites["quartile"] = "unknown"
-    sites.loc[known.index, "quartile"] = labels
-    return sites
+    sites = site_needs(items)
+    return pd.DataFrame({"need": sites["need"], "quartile": pupil_quartiles(items)})
 
 
 def equity_report(

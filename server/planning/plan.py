@@ -15,8 +15,9 @@ grade is C or D. Columns (`ITEM_COLUMNS`):
 - per-site context, the same on every row of a site: `pupils` (>= 0), `experience_need`
   and `equity_need` (0..100 or NaN: the ranking's pillars, higher = more need).
 
-`equity.equity_report` also needs `socioeconomic_need` (0..100 or NaN). A missing column
-or a value out of range raises ValueError naming it.
+`socioeconomic_need` (0..100 or NaN, per site) is optional for the plan (the equity floor
+needs it) and required by `equity.equity_report`. A missing column or a value out of
+range raises ValueError naming it.
 
 The model
 ---------
@@ -50,11 +51,26 @@ The model
   x element weight share (of the catalogue's total weight) x expected severity removed
   / 100 x the years left in the evaluation horizon (plan years + 5 by default) x the
   multiplier. A unit a board can read, and one that rewards repairing earlier.
-- **The joint plan** (`method="joint"`, `plan_joint`): one HiGHS model over all years
-  that maximises weighted pupil-years, with a mobilisation cost per school and year
-  (`mobilisation_sek`) so work at one school groups into one project; urgency-1 items are
-  placed before it, most severe and most pupils first, in the earliest year they fit.
-  `mip_gap` in the result and the assumptions is the relative gap it reached.
+- **The joint plan** (`method="joint"`, the default; `plan_joint`): one HiGHS model over
+  all years that maximises weighted pupil-years, with a mobilisation cost per school and
+  year (`mobilisation_sek`) so work at one school groups into one project; urgency-1
+  items are placed before it, most severe and most pupils first, in the earliest year
+  they fit. `mip_gap` in the result and the assumptions is the relative gap it reached.
+  `yearly` (safety, then an exact knapsack each year) and `greedy` are the baselines.
+- **Planner controls** (`PlanSettings.pins`, `exclusions`, `cost_overrides`; every
+  method): a pinned item is done in its year right after that year's urgency-1 items,
+  whatever the budget (an overspent year shows in `totals`: `spent` above `budget`,
+  `unspent` below zero, rolled forward as debt with `carry_over`); an excluded item is
+  never done (urgency-1 items cannot be excluded); an override replaces the item's
+  expected cost in every year. `PlanResult.controls` lists each with the items it
+  matched; one matching nothing raises ValueError.
+- **Equity floor** (`equity_floor`, joint plan only): at least that share of the whole
+  plan's spend (safety and mobilisation included) on the top need quartile by pupils
+  (`plan_items.pupil_quartiles`, from the optional `socioeconomic_need` column). When it
+  cannot hold, the plan is made without it and `PlanResult.floor` says why, with numbers.
+- **Reasons**: every chosen and unfunded row has `reason_code` and `reason_data` (the
+  numbers; `plan_settings.CHOSEN_REASON_KEYS`), rendered in the user's language by the
+  pages; the English `reason` stays for the API and old saved plans.
 
 Determinism
 -----------
@@ -65,15 +81,18 @@ plans of exactly equal benefit the solver's choice on the canonical order stands
 time limit stops it first, the best plan found so far may vary with machine speed; that
 year's `proved_optimal` is then False and says so.
 
-Layout: `plan_settings` (settings, result, columns), `plan_items` (validation, costs and
-benefits per year), `plan_solvers` (greedy, knapsack, HiGHS); this module runs the plan
-over the years and writes its rows, reasons and assumptions.
+Layout: `plan_settings` (settings, controls, result, columns), `plan_items` (validation,
+controls resolved onto items, need quartiles, costs and benefits per year),
+`plan_solvers` (greedy, knapsack, HiGHS), `plan_joint` (the model over all years),
+`plan_frontier` (the plan at each alpha); this module runs the plan over the years and
+writes its rows, reasons and assumptions.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+from typing import Final
 
 import numpy as np
 import pandas as pd
@@ -88,7 +107,13 @@ from server.planning.plan_items import (
     pupil_years,
     year_values,
 )
-from server.planning.plan_joint import joint_solve
+from server.planning.plan_joint import (
+    JointProblem,
+    JointSolve,
+    joint_solve,
+    joint_solve_with_floor,
+    top_share,
+)
 from server.planning.plan_settings import (
     CHOSEN_COLUMNS,
     ITEM_COLUMNS,
@@ -104,6 +129,10 @@ from server.planning.plan_settings import (
 from server.planning.plan_solvers import Solve, by_value, fill, greedy, knapsack
 from server.prices.table import PriceTable, default_prices
 from shared.catalogue import Catalogue
+
+HIGH_NEED: Final = 67.0
+MEDIUM_NEED: Final = 33.0
+"""A site's equity need in `reason_data["need"]`: "high" from 67, "medium" from 33."""
 
 __all__ = [
     "CHOSEN_COLUMNS",
@@ -128,9 +157,9 @@ def plan(
     *,
     prices: PriceTable | None = None,
 ) -> PlanResult:
-    """The action plan by `settings.method`: `yearly` (default) safety first, then an
-    exact knapsack per year; `joint` one model over all years (`plan_joint`); `greedy`
-    as `greedy_plan`. `prices`: the rates to cost with; the shipped defaults if None."""
+    """The action plan by `settings.method`: `joint` (default) one model over all years
+    (`plan_joint`); `yearly` safety first, then an exact knapsack per year; `greedy` as
+    `greedy_plan`. `prices`: the rates to cost with; the shipped defaults if None."""
     prices = prices or default_prices(catalogue)
     if settings.method == "joint":
         return _joint_plan(items, catalogue, settings, prices)
@@ -160,6 +189,10 @@ def _fmt_ratio(value: float) -> str:
     return f"{value:.2g}"
 
 
+def _to_ore(sek: float) -> int:
+    return math.floor(sek * ORE_PER_SEK + 1e-6)
+
+
 def _plan(
     items: pd.DataFrame,
     catalogue: Catalogue,
@@ -168,33 +201,36 @@ def _plan(
     prices: PriceTable,
 ) -> PlanResult:
     prepared = prepare(items, catalogue, settings, prices)
-    frame = prepared.frame
-    n = len(frame)
-    budget = math.floor(settings.budget_per_year * ORE_PER_SEK + 1e-6)
+    n = len(prepared.frame)
+    budget = _to_ore(settings.budget_per_year)
     # No plan can spend more than the whole backlog; capping keeps öre sums in int64.
     cap = int(year_values(prepared, settings.years).cost_ore.sum()) + 1
     carried = 0
     is_open = np.ones(n, dtype=bool)
+    pinned = prepared.pin_year >= 0
     chosen_parts: list[pd.DataFrame] = []
     unfunded_parts: list[pd.DataFrame] = []
     totals: list[dict[str, object]] = []
 
     for k in range(settings.years):
-        year_no = settings.start_year + k
         year = year_values(prepared, k)
         cost = year.cost_ore
-        capacity = min(budget + carried, cap)
+        capacity = max(min(budget + carried, cap), 0)
 
-        # 1. Safety first.
-        safety_at = np.flatnonzero(is_open & prepared.safety)
+        # 1. Safety first (a pinned urgency-1 item waits for its pinned year).
+        safety_at = np.flatnonzero(is_open & prepared.safety & ~pinned)
         safety_order = safety_at[by_value(year.benefit[safety_at], cost[safety_at])]
         safety_take = fill(cost[safety_order], capacity, np.arange(safety_order.size))
         funded_safety = safety_order[safety_take]
         unfunded = safety_order[~safety_take]
         left = capacity - int(cost[funded_safety].sum())
 
-        # 2. The rest: exact knapsack (or greedy) over items worth something.
-        rest_at = np.flatnonzero(is_open & ~prepared.safety & (year.benefit > 0))
+        # 2. Pins of this year, whatever the budget: the planner decided them.
+        funded_pins = np.flatnonzero(prepared.pin_year == k)
+        left = max(left - int(cost[funded_pins].sum()), 0)
+
+        # 3. The rest: exact knapsack (or greedy) over items worth something.
+        rest_at = np.flatnonzero(is_open & ~prepared.safety & ~pinned & (year.benefit > 0))
         if method == "yearly":
             picked, solve = knapsack(
                 year.benefit[rest_at], cost[rest_at], left, settings.time_limit_s
@@ -204,45 +240,80 @@ def _plan(
         funded_rest = rest_at[picked]
         funded_rest = funded_rest[by_value(year.benefit[funded_rest], cost[funded_rest])]
 
-        funded = np.concatenate([funded_safety, funded_rest])
+        funded = np.concatenate([funded_safety, funded_pins, funded_rest])
+        codes = ["safety"] * funded_safety.size + ["pinned"] * funded_pins.size
+        codes += ["chosen"] * funded_rest.size
         is_open[funded] = False
-        chosen_parts.append(
-            _chosen_rows(prepared, year, k, funded, funded_safety.size, solve, method, settings)
-        )
+        chosen_parts.append(_chosen_rows(prepared, year, k, funded, codes, solve, method, settings))
         unfunded_parts.append(_unfunded_rows(prepared, year, k, unfunded, budget, settings))
         spent = int(cost[funded].sum())
         totals.append(
-            {
-                "year": year_no,
-                "budget": budget / ORE_PER_SEK,
-                "spent": spent / ORE_PER_SEK,
-                "unspent": (budget + carried - spent) / ORE_PER_SEK,
-                "benefit": float(year.benefit[funded].sum()),
-                "items": int(funded.size),
-                "safety_items": int(funded_safety.size),
-                "safety_spent": int(cost[funded_safety].sum()) / ORE_PER_SEK,
-                "unfunded_safety": int(unfunded.size),
-                "candidates": int(safety_at.size + rest_at.size),
-                "solver_core": solve.core,
-                "solver_status": solve.status,
-                "proved_optimal": solve.proved_optimal,
-                "solve_seconds": solve.seconds,
-                "carried_in": carried / ORE_PER_SEK,
-                "mobilisation_spent": 0.0,
-                "pupil_years": float(
-                    pupil_years(prepared, year, k, settings.horizon)[funded].sum()
-                ),
-            }
+            _totals_row(
+                prepared,
+                year,
+                k,
+                settings,
+                funded=funded,
+                safety=funded_safety,
+                unfunded=unfunded,
+                candidates=int(safety_at.size + funded_pins.size + rest_at.size),
+                solve=solve,
+                budget=budget,
+                carried=carried,
+                spent=spent,
+                mobilised=0,
+                pupil_years=pupil_years(prepared, year, k, settings.horizon),
+            )
         )
         carried = budget + carried - spent if settings.carry_over else 0
 
     return PlanResult(
-        chosen=pd.concat(chosen_parts, ignore_index=True),
+        chosen=_with_reason_data(chosen_parts, prepared, settings, method),
         totals=pd.DataFrame(totals, columns=list(TOTALS_COLUMNS)),
         unfunded_safety=pd.concat(unfunded_parts, ignore_index=True),
         assumptions=_assumptions(catalogue, settings, method, prices),
         method=method,
+        controls=prepared.controls,
     )
+
+
+def _totals_row(
+    prepared: Items,
+    year: Year,
+    k: int,
+    settings: PlanSettings,
+    *,
+    funded: np.ndarray,
+    safety: np.ndarray,
+    unfunded: np.ndarray,
+    candidates: int,
+    solve: Solve,
+    budget: int,
+    carried: int,
+    spent: int,
+    mobilised: int,
+    pupil_years: np.ndarray,
+) -> dict[str, object]:
+    """One row of `PlanResult.totals` (`TOTALS_COLUMNS`); amounts in öre in, SEK out."""
+    return {
+        "year": settings.start_year + k,
+        "budget": budget / ORE_PER_SEK,
+        "spent": spent / ORE_PER_SEK,
+        "unspent": (budget + carried - spent) / ORE_PER_SEK,
+        "benefit": float(year.benefit[funded].sum()),
+        "items": int(funded.size),
+        "safety_items": int(safety.size),
+        "safety_spent": int(year.cost_ore[safety].sum()) / ORE_PER_SEK,
+        "unfunded_safety": int(unfunded.size),
+        "candidates": candidates,
+        "solver_core": solve.core,
+        "solver_status": solve.status,
+        "proved_optimal": solve.proved_optimal,
+        "solve_seconds": solve.seconds,
+        "carried_in": carried / ORE_PER_SEK,
+        "mobilisation_spent": mobilised / ORE_PER_SEK,
+        "pupil_years": float(pupil_years[funded].sum()),
+    }
 
 
 def _joint_plan(
@@ -252,46 +323,53 @@ def _joint_plan(
     prepared = prepare(items, catalogue, settings, prices)
     years = settings.years
     per_year = [year_values(prepared, k) for k in range(years)]
-    cost = np.stack([year.cost_ore for year in per_year]) if per_year else np.zeros((0, 0))
+    cost = np.stack([year.cost_ore for year in per_year])
     value = np.stack(
         [pupil_years(prepared, y, k, settings.horizon) for k, y in enumerate(per_year)]
     )
-    budget = math.floor(settings.budget_per_year * ORE_PER_SEK + 1e-6)
-    mobilisation = math.floor(settings.mobilisation_sek * ORE_PER_SEK + 1e-6)
+    budget = _to_ore(settings.budget_per_year)
+    mobilisation = _to_ore(settings.mobilisation_sek)
     sites = int(prepared.site_no.max()) + 1 if len(prepared.frame) else 0
     # No plan can spend more than the whole backlog; capping keeps öre sums in int64.
     cap = int(cost.max(axis=0).sum()) + mobilisation * sites + 1 if cost.size else 1
-    capacity = min(budget, cap)
-    solve = joint_solve(
+    problem = JointProblem(
         value=value,
         cost=cost,
         safety=prepared.safety,
         severity0=per_year[0].severity,
         pupils=prepared.pupils,
         site_no=prepared.site_no,
-        budget=capacity,
+        pin_year=prepared.pin_year,
+        budget=min(budget, cap),
         carry_over=settings.carry_over,
         mobilisation=mobilisation,
         time_limit_s=settings.time_limit_s,
         mip_rel_gap=settings.mip_rel_gap,
     )
+    solve, floor = _solve_with_floor(problem, prepared, settings)
     year_of = solve.year_of
     chosen_parts, unfunded_parts, totals = [], [], []
     carried = 0
     first = Solve(solve.status, solve.proved_optimal, solve.core, solve.seconds)
     later = Solve(solve.status, solve.proved_optimal)
     for k, year in enumerate(per_year):
-        year_no = settings.start_year + k
         now = np.flatnonzero(year_of == k)
-        funded_safety = now[prepared.safety[now]]
-        funded_rest = now[~prepared.safety[now]]
+        is_pin = prepared.pin_year[now] == k
+        funded_safety = now[prepared.safety[now] & ~is_pin]
+        funded_pins = now[is_pin]
+        funded_rest = now[~prepared.safety[now] & ~is_pin]
         funded_rest = funded_rest[by_value(value[k, funded_rest], cost[k, funded_rest])]
-        funded = np.concatenate([funded_safety, funded_rest])
-        # Safety items still open this year: placed later, or in no year at all.
-        unfunded = np.flatnonzero(prepared.safety & ((year_of > k) | (year_of < 0)))
+        funded = np.concatenate([funded_safety, funded_pins, funded_rest])
+        codes = ["safety"] * funded_safety.size + ["pinned"] * funded_pins.size
+        codes += ["chosen"] * funded_rest.size
+        # Safety items still open this year: placed later, or in no year at all (a pinned
+        # one is not waiting for money but for its year).
+        unfunded = np.flatnonzero(
+            prepared.safety & (prepared.pin_year < 0) & ((year_of > k) | (year_of < 0))
+        )
         solve_k = first if k == 0 else later
         chosen_parts.append(
-            _chosen_rows(prepared, year, k, funded, funded_safety.size, solve_k, "joint", settings)
+            _chosen_rows(prepared, year, k, funded, codes, solve_k, "joint", settings)
         )
         unfunded_parts.append(
             _unfunded_rows(
@@ -307,37 +385,74 @@ def _joint_plan(
         mobilised = int(solve.mobilised[k].sum()) * mobilisation if solve.mobilised.size else 0
         spent = int(cost[k, funded].sum()) + mobilised
         totals.append(
-            {
-                "year": year_no,
-                "budget": budget / ORE_PER_SEK,
-                "spent": spent / ORE_PER_SEK,
-                "unspent": (budget + carried - spent) / ORE_PER_SEK,
-                "benefit": float(year.benefit[funded].sum()),
-                "items": int(funded.size),
-                "safety_items": int(funded_safety.size),
-                "safety_spent": int(cost[k, funded_safety].sum()) / ORE_PER_SEK,
-                "unfunded_safety": int(unfunded.size),
-                "candidates": int(((year_of < 0) | (year_of >= k)).sum()),
-                "solver_core": solve_k.core,
-                "solver_status": solve.status,
-                "proved_optimal": solve.proved_optimal,
-                "solve_seconds": solve_k.seconds,
-                "carried_in": carried / ORE_PER_SEK,
-                "mobilisation_spent": mobilised / ORE_PER_SEK,
-                "pupil_years": float(value[k, funded].sum()),
-            }
+            _totals_row(
+                prepared,
+                year,
+                k,
+                settings,
+                funded=funded,
+                safety=funded_safety,
+                unfunded=unfunded,
+                candidates=int(((year_of < 0) | (year_of >= k)).sum()),
+                solve=solve_k,
+                budget=budget,
+                carried=carried,
+                spent=spent,
+                mobilised=mobilised,
+                pupil_years=value[k],
+            )
         )
         carried = budget + carried - spent if settings.carry_over else 0
     assumptions = _assumptions(catalogue, settings, "joint", prices)
     assumptions["mip_gap"] = solve.mip_gap
     return PlanResult(
-        chosen=pd.concat(chosen_parts, ignore_index=True),
+        chosen=_with_reason_data(chosen_parts, prepared, settings, "joint"),
         totals=pd.DataFrame(totals, columns=list(TOTALS_COLUMNS)),
         unfunded_safety=pd.concat(unfunded_parts, ignore_index=True),
         assumptions=assumptions,
         method="joint",
         mip_gap=solve.mip_gap,
+        floor=floor,
+        controls=prepared.controls,
     )
+
+
+def _solve_with_floor(
+    problem: JointProblem, prepared: Items, settings: PlanSettings
+) -> tuple[JointSolve, dict[str, object] | None]:
+    """The joint solve, with the equity floor when one is asked for and it can hold;
+    otherwise without it, and `floor` says why (status "infeasible")."""
+    share = settings.equity_floor
+    if share is None:
+        return joint_solve(problem), None
+    top = prepared.top_quartile
+    floored: JointSolve | None = None
+    reason: str | None = None
+    if share > 0 and not prepared.need_known:
+        reason = (
+            "no site has a known socioeconomic need, so there is no top need quartile "
+            "to give a share of the spend to"
+        )
+    elif share > 0:  # a floor of 0 always holds
+        floored, reason = joint_solve_with_floor(problem, top, share)
+    solve = floored if floored is not None else joint_solve(problem)
+    return solve, _floor(share, solve, problem, top, reason)
+
+
+def _floor(
+    share: float,
+    solve: JointSolve,
+    problem: JointProblem,
+    top: np.ndarray,
+    reason: str | None,
+) -> dict[str, object]:
+    reached = top_share(solve, problem, top)
+    return {
+        "share": float(share),
+        "reached": reached,
+        "status": "met" if reason is None else "infeasible",
+        "reason": reason,
+    }
 
 
 def _rows(
@@ -373,11 +488,13 @@ def _chosen_rows(
     year: Year,
     k: int,
     funded: np.ndarray,
-    n_safety: int,
+    codes: list[str],
     solve: Solve,
     method: SolverMethod,
     settings: PlanSettings,
 ) -> pd.DataFrame:
+    """The year's funded rows in order, with `reason` (English) and `reason_code`;
+    `codes` says for each whether it is "safety", "pinned" or "chosen"."""
     year_no = settings.start_year + k
     rows = _rows(prepared, year, k, funded, settings)
     rows["cumulative_spend"] = np.cumsum(year.cost_ore[funded]) / ORE_PER_SEK
@@ -391,21 +508,25 @@ def _chosen_rows(
     else:
         why = f"best benefit per krona within the {year_no} budget ({solve.status})"
     reasons: list[str] = []
-    for position, (ratio, pupil_years_k, p_d, p_d0) in enumerate(
-        zip(
-            rows["benefit_per_ksek"].tolist(),
-            rows["pupil_years"].tolist(),
-            rows["p_grade_d"].tolist(),
-            prepared.p_d0[funded].tolist(),
-            strict=True,
-        )
+    reason_codes: list[str] = []
+    for code, ratio, pupil_years_k, p_d, p_d0 in zip(
+        codes,
+        rows["benefit_per_ksek"].tolist(),
+        rows["pupil_years"].tolist(),
+        rows["p_grade_d"].tolist(),
+        prepared.p_d0[funded].tolist(),
+        strict=True,
     ):
-        if position < n_safety:
+        if code == "safety":
             reason = "urgency 1: safety"
             if year_no > first:
                 reason += f", carried over since {first} (budget ran out)"
+                code = "safety_late"
+        elif code == "pinned":
+            reason = f"pinned to {year_no} by the planner"
         elif math.isinf(ratio):
             reason = "costs nothing at its expected grade"
+            code = "free"
         elif method == "joint":
             reason = f"{why}: {pupil_years_k:,.1f} weighted pupil-years"
         else:
@@ -413,8 +534,59 @@ def _chosen_rows(
         if p_d > p_d0:
             reason += f"; expected cost allows a {p_d:.0%} chance it has worsened to D"
         reasons.append(reason)
+        reason_codes.append(code)
     rows["reason"] = reasons
+    rows["reason_code"] = reason_codes
+    rows["reason_data"] = None
     return rows.loc[:, list(CHOSEN_COLUMNS)]
+
+
+def _need_level(need: float) -> str | None:
+    if math.isnan(need):
+        return None
+    return "high" if need >= HIGH_NEED else "medium" if need >= MEDIUM_NEED else "low"
+
+
+def _with_reason_data(
+    parts: list[pd.DataFrame], prepared: Items, settings: PlanSettings, method: SolverMethod
+) -> pd.DataFrame:
+    """The chosen rows of every year, each with its `reason_data` (`CHOSEN_REASON_KEYS`):
+    the numbers its reason is made of, and the other elements done at its school that
+    year (one project)."""
+    chosen = pd.concat(parts, ignore_index=True)
+    if chosen.empty:
+        return chosen
+    elements = chosen.groupby(["year", "site"])["element"].agg(lambda codes: sorted(set(codes)))
+    sites = prepared.frame["site"]
+    need = pd.Series(numeric_column(prepared.frame, "equity_need")).groupby(sites).first()
+    site_need = chosen["site"].map(need).to_numpy(dtype=float)
+    pupils = chosen["site"].map(pd.Series(prepared.pupils).groupby(sites).first())
+    data = []
+    for row, site_need_k, pupils_k in zip(
+        chosen.itertuples(index=False), site_need.tolist(), pupils.tolist(), strict=True
+    ):
+        ratio = float(row.benefit_per_ksek)
+        observed = 1.0 if row.grade == "D" else 0.0
+        data.append(
+            {
+                "year": int(row.year),
+                "element": str(row.element),
+                "grade": str(row.grade),
+                "pupils": int(pupils_k),
+                "need": _need_level(site_need_k),
+                "pupil_years": float(row.pupil_years),
+                "benefit_per_ksek": None if math.isinf(ratio) else ratio,
+                "p_grade_d": float(row.p_grade_d),
+                "worsened": bool(row.p_grade_d > observed),
+                "with_elements": [
+                    code for code in elements[(row.year, row.site)] if code != row.element
+                ],
+                "first_year": settings.start_year,
+                "method": method,
+            }
+        )
+    chosen["reason_data"] = data
+    return chosen
 
 
 def _unfunded_rows(
@@ -427,15 +599,26 @@ def _unfunded_rows(
     why: str = "urgency-1 items with more benefit per krona used the",
 ) -> pd.DataFrame:
     year_no = settings.start_year + k
+    last_year = k == settings.years - 1
     rows = _rows(prepared, year, k, unfunded, settings)
-    rows["reason"] = [
-        f"costs {cost:,.0f} SEK, more than a whole year's budget: needs a separate decision"
-        if cost_ore > budget
-        else f"does not fit: {why} {year_no} budget; first in line next year"
-        for cost, cost_ore in zip(
-            rows["cost"].tolist(), year.cost_ore[unfunded].tolist(), strict=True
-        )
-    ]
+    reasons, codes, data = [], [], []
+    for cost, cost_ore in zip(rows["cost"].tolist(), year.cost_ore[unfunded].tolist(), strict=True):
+        if cost_ore > budget:
+            reasons.append(
+                f"costs {cost:,.0f} SEK, more than a whole year's budget: needs a separate decision"
+            )
+            codes.append("over_budget")
+            data.append({"cost": float(cost), "budget": budget / ORE_PER_SEK})
+            continue
+        if last_year:
+            reasons.append(f"does not fit the {year_no} budget, the last year of the plan")
+        else:
+            reasons.append(f"does not fit: {why} {year_no} budget; first in line next year")
+        codes.append("no_room")
+        data.append({"year": year_no, "last_year": last_year})
+    rows["reason"] = reasons
+    rows["reason_code"] = codes
+    rows["reason_data"] = data if data else None
     return rows.loc[:, list(UNFUNDED_COLUMNS)]
 
 

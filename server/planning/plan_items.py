@@ -5,7 +5,7 @@ no Django; the rules are described in `server.planning.plan`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -17,7 +17,11 @@ from server.planning.plan_settings import (
     KEY_COLUMNS,
     ORE_PER_SEK,
     SITE_COLUMNS,
+    CostOverride,
+    Exclusion,
+    Pin,
     PlanSettings,
+    describe_target,
     is_whole,
 )
 from server.prices.table import PriceTable, default_prices
@@ -109,12 +113,18 @@ class Items:
     # pupils x element weight share (of the catalogue's total) x multiplier / 100; x
     # severity x years = weighted pupil-years
     pupil_year_base: np.ndarray
+    pin_year: np.ndarray  # year index a pin puts the item in, -1 if not pinned
+    cost_override_ore: np.ndarray  # int64, the planner's cost in öre, -1 if none
+    top_quartile: np.ndarray  # bool: the site is in the top need quartile by pupils
+    need_known: bool  # socioeconomic need known for some site (the quartiles exist)
+    controls: list[dict[str, object]]  # one per control given, with the items it touched
 
 
 def prepare(
     items: pd.DataFrame, catalogue: Catalogue, settings: PlanSettings, prices: PriceTable
 ) -> Items:
     frame = _canonical(items)
+    quartile = _quartile_of_rows(items, frame)
     grade = frame["grade"].astype(str)
     wrong_grade = ~grade.isin([Grade.C.value, Grade.D.value])
     if wrong_grade.any():
@@ -141,6 +151,13 @@ def prepare(
     experience = _need(frame, "experience_need")
     equity = _need(frame, "equity_need")
     _check_per_site(frame, SITE_COLUMNS)
+    controls = resolve_controls(frame, urgency == 1, settings)
+    keep = ~controls.excluded
+    if not keep.all():
+        frame = frame[keep].reset_index(drop=True)
+        grade, urgency, quantity = grade[keep].reset_index(drop=True), urgency[keep], quantity[keep]
+        pupils, experience, equity = pupils[keep], experience[keep], equity[keep]
+        quartile = quartile[keep]
 
     codes = frame["element"].astype(str)
     table = pd.DataFrame(
@@ -174,6 +191,11 @@ def prepare(
         pupils=pupils,
         site_no=pd.factorize(frame["site"], sort=True)[0],
         pupil_year_base=plain / sum(e.weight for e in catalogue.elements) * multiplier / 100,
+        pin_year=controls.pin_year[keep],
+        cost_override_ore=controls.override_ore[keep],
+        top_quartile=quartile == QUARTILES[-1],
+        need_known=bool((quartile != "unknown").any()),
+        controls=controls.report,
     )
 
 
@@ -198,10 +220,13 @@ def year_values(prepared: Items, years_ahead: int) -> Year:
     p_c = 1 - p_d
     cost = prepared.quantity * (p_c * prepared.rate_c + p_d * prepared.rate_d)
     severity = p_c * _SEVERITY_C + p_d * _SEVERITY_D
+    cost_ore = np.rint(cost * ORE_PER_SEK).astype(np.int64)
+    overridden = prepared.cost_override_ore >= 0
+    cost_ore[overridden] = prepared.cost_override_ore[overridden]
     return Year(
         p_d=p_d,
         severity=severity,
-        cost_ore=np.rint(cost * ORE_PER_SEK).astype(np.int64),
+        cost_ore=cost_ore,
         benefit=prepared.base * severity,
     )
 
@@ -242,3 +267,159 @@ def costed_items(
 def per_ksek(benefit: np.ndarray, cost: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(cost > 0, benefit / cost * 1000, np.inf)
+
+
+# ---------------------------------------------------------------------------------------
+# Planner controls
+
+
+Control = Pin | Exclusion | CostOverride
+
+
+@dataclass(frozen=True)
+class Controls:
+    """The controls of `PlanSettings` resolved onto the items (canonical order)."""
+
+    pin_year: np.ndarray  # year index, -1 if not pinned
+    excluded: np.ndarray  # bool
+    override_ore: np.ndarray  # int64, -1 if none
+    report: list[dict[str, object]]
+
+
+def _matches(
+    site: np.ndarray, element: np.ndarray, location: np.ndarray, control: Control
+) -> np.ndarray:
+    hit = site == control.site
+    if control.element is not None:
+        hit &= element == control.element
+    if control.location is not None:
+        hit &= location == control.location
+    return hit
+
+
+def _level(control: Control) -> int:
+    """How specific a control is: 0 a school, 1 an element, 2 one item."""
+    return (control.element is not None) + (control.location is not None)
+
+
+def resolve_controls(frame: pd.DataFrame, safety: np.ndarray, settings: PlanSettings) -> Controls:
+    """Pins, exclusions and cost overrides matched to the items.
+
+    On each item the most specific pin or exclusion decides (a school's project pinned
+    to 2028 with its roof pinned to 2027 does the roof in 2027; a school excluded but one
+    of its items pinned does that item); two of equal specificity that disagree raise
+    ValueError, as do a control that matches no item and an exclusion that would drop an
+    urgency-1 item (safety work is never left out).
+    """
+    n = len(frame)
+    site = frame["site"].astype(str).to_numpy()
+    element = frame["element"].astype(str).to_numpy()
+    location = frame["location"].astype(str).to_numpy()
+    # decision per item: (level, year index or -2 for "exclude"), the most specific wins
+    level = np.full(n, -1)
+    decision = np.full(n, -1)
+    report: list[dict[str, object]] = []
+    unmatched: list[str] = []
+    conflicts: list[str] = []
+    decisions: Sequence[tuple[str, Pin | Exclusion, int]] = [
+        *(("pin", pin, pin.year - settings.start_year) for pin in settings.pins),
+        *(("exclusion", exclusion, -2) for exclusion in settings.exclusions),
+    ]
+    for kind, control, value in decisions:
+        hit = _matches(site, element, location, control)
+        report.append(_control_row(kind, control, int(hit.sum())))
+        if not hit.any():
+            unmatched.append(f"{kind}: no open item at {control.target}")
+            continue
+        at = _level(control)
+        clash = hit & (level == at) & (decision != value)
+        if clash.any():
+            conflicts.append(control.target)
+        wins = hit & (level < at)
+        level[wins] = at
+        decision[wins] = value
+    override_ore = np.full(n, -1, dtype=np.int64)
+    for override in settings.cost_overrides:
+        hit = _matches(site, element, location, override)
+        report.append(_control_row("override", override, int(hit.sum())))
+        if not hit.any():
+            unmatched.append(f"override: no open item at {override.target}")
+        override_ore[hit] = round(override.cost_sek * ORE_PER_SEK)
+    if unmatched:
+        raise ValueError("; ".join(unmatched))
+    if conflicts:
+        raise ValueError(
+            "pins and exclusions disagree at the same level for "
+            + ", ".join(sorted(set(conflicts)))
+        )
+    excluded = decision == -2
+    if (excluded & safety).any():
+        dropped = [
+            describe_target(site[i], element[i], location[i])
+            for i in np.flatnonzero(excluded & safety)[:5]
+        ]
+        raise ValueError(
+            "exclusion: urgency-1 (safety) items cannot be excluded: " + ", ".join(dropped)
+        )
+    pin_year = np.where(decision >= 0, decision, -1)
+    return Controls(pin_year, excluded, override_ore, report)
+
+
+def _control_row(kind: str, control: Control, items: int) -> dict[str, object]:
+    return {
+        "kind": kind,
+        "site": control.site,
+        "element": control.element,
+        "location": control.location,
+        "year": getattr(control, "year", None),
+        "cost_sek": getattr(control, "cost_sek", None),
+        "items": items,
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# Need quartiles by pupils
+
+QUARTILES: Final[tuple[str, ...]] = ("Q1", "Q2", "Q3", "Q4")
+"""Q1 the least socioeconomic need .. Q4 the most; "unknown" for sites without a value."""
+
+
+def site_needs(items: pd.DataFrame) -> pd.DataFrame:
+    """Per site (sorted): `need` (socioeconomic, NaN if unknown) and `pupils`, validated."""
+    require_columns(items, ("site", "pupils", "socioeconomic_need"))
+    try:
+        need = pd.to_numeric(items["socioeconomic_need"], errors="raise").astype(float)
+    except (TypeError, ValueError):
+        raise ValueError("items.socioeconomic_need must hold numbers (or be missing)") from None
+    if ((need < 0) | (need > 100) | np.isinf(need)).any():
+        raise ValueError("items.socioeconomic_need must be from 0 to 100 or missing")
+    grouped = need.groupby(items["site"], sort=True)
+    if (grouped.nunique(dropna=False) > 1).any():
+        raise ValueError("items.socioeconomic_need must be the same on every row of a site")
+    pupils = pd.to_numeric(items["pupils"], errors="coerce").groupby(items["site"], sort=True)
+    return pd.DataFrame({"need": grouped.first(), "pupils": pupils.first().fillna(0.0)})
+
+
+def pupil_quartiles(items: pd.DataFrame) -> pd.Series:
+    """Each site's quartile of socioeconomic need ("Q1".."Q4", or "unknown"), with equal
+    numbers of pupils in each: sites with a known need sorted by need (ties by site), and
+    a site falls in the quarter of the pupils its middle pupil is in. Without pupils at
+    all, each site counts as one. Index: site (sorted)."""
+    sites = site_needs(items)
+    known = sites.dropna(subset=["need"]).sort_values("need", kind="mergesort")
+    weight = known["pupils"].clip(lower=0).to_numpy(dtype=float)
+    if weight.sum() <= 0:
+        weight = np.ones(len(known))
+    middle = np.cumsum(weight) - weight / 2
+    position = np.minimum((middle * 4 / max(weight.sum(), 1e-300)).astype(int), 3)
+    quartile = pd.Series("unknown", index=sites.index, dtype=object)
+    quartile[known.index] = np.array(QUARTILES)[position]
+    return quartile
+
+
+def _quartile_of_rows(items: pd.DataFrame, frame: pd.DataFrame) -> np.ndarray:
+    """The need quartile of each row of `frame` (canonical items); all "unknown" when
+    `items` has no `socioeconomic_need` column."""
+    if "socioeconomic_need" not in items.columns:
+        return np.full(len(frame), "unknown", dtype=object)
+    return frame["site"].map(pupil_quartiles(items)).to_numpy(dtype=object)

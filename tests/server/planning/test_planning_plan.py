@@ -65,7 +65,8 @@ def frame(*rows: dict[str, Any]) -> pd.DataFrame:
 
 
 def setup(budget: float = 1_000_000, **changes: Any) -> PlanSettings:
-    return PlanSettings(budget_per_year=budget, start_year=2027, **changes)
+    """The year-by-year exact plan (this file's subject; the default method is joint)."""
+    return PlanSettings(budget_per_year=budget, start_year=2027, **{"method": "yearly", **changes})
 
 
 def ore(values: pd.Series) -> int:

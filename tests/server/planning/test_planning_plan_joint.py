@@ -7,6 +7,7 @@ Pure pandas, no database; the catalogue is the packaged 2026.1.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import os
@@ -19,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from server.planning.plan import ITEM_COLUMNS, PlanSettings, costed_items, greedy_plan, plan
+from server.planning.plan_settings import CostOverride, Exclusion, Pin
 from server.planning.plan_solvers import _quiet_stdout
 from shared.catalogue import load_catalogue
 
@@ -74,14 +76,22 @@ def instances(
 
 def brute_force(items: pd.DataFrame, chosen: PlanSettings) -> float:
     """Most weighted pupil-years over every assignment of each item to a year or none,
-    costed from `costed_items` and valued here by the formula in the issue."""
+    costed from `costed_items` (without the controls, which are applied here by hand)
+    and valued here by the formula in the issue.
+
+    Controls: a pinned item is done in its year, an excluded one never, an overridden
+    one costs its override in every year. Pins are paid whatever the budget (with their
+    schools' mobilisation); the rest of a year's work must fit what the budget leaves
+    after them, or nothing if they overspend it (with carry-over: what the budgets up
+    to each year leave after the pins up to it)."""
     years, horizon = chosen.years, chosen.horizon
     budget = math.floor(chosen.budget_per_year * 100)
     mobilisation = math.floor(chosen.mobilisation_sek * 100)
+    plain = dataclasses.replace(chosen, pins=(), exclusions=(), cost_overrides=())
     cost = np.zeros((years, len(items)), dtype=np.int64)
     value = np.zeros((years, len(items)))
     for t in range(years):
-        costed = costed_items(items, CATALOGUE, chosen, years_ahead=t)
+        costed = costed_items(items, CATALOGUE, plain, years_ahead=t)
         cost[t] = np.rint(costed["cost"].to_numpy() * 100).astype(np.int64)
         weight = np.array([CATALOGUE.element(code).weight for code in costed["element"]])
         value[t] = (
@@ -93,20 +103,38 @@ def brute_force(items: pd.DataFrame, chosen: PlanSettings) -> float:
             * (horizon - t)
             * costed["multiplier"].to_numpy()
         )
+    keys = [tuple(key) for key in costed[KEY].values]
+    for override in chosen.cost_overrides:
+        cost[:, keys.index((override.site, override.element, override.location))] = round(
+            override.cost_sek * 100
+        )
+    choices: list[list[int]] = [list(range(-1, years)) for _ in keys]
+    pinned = np.zeros(len(keys), dtype=bool)
+    for pin in chosen.pins:
+        at = keys.index((pin.site, pin.element, pin.location))
+        choices[at] = [pin.year - chosen.start_year]
+        pinned[at] = True
+    for exclusion in chosen.exclusions:
+        choices[keys.index((exclusion.site, exclusion.element, exclusion.location))] = [-1]
     school = pd.get_dummies(costed["site"]).to_numpy(dtype=np.int64)  # item x school
     # Every assignment at once: row a gives each item's year, -1 for none.
-    assignments = np.array(list(itertools.product(range(-1, years), repeat=len(items))))
+    assignments = np.array(list(itertools.product(*choices)))
     spend = np.zeros((len(assignments), years), dtype=np.int64)
+    forced = np.zeros(years, dtype=np.int64)
     total = np.zeros(len(assignments))
     for t in range(years):
         done = (assignments == t).astype(np.int64)
         projects = ((done @ school) > 0).sum(axis=1)
         spend[:, t] = done @ cost[t] + mobilisation * projects
+        pins_now = done[0] * pinned  # pins are the same in every assignment
+        forced[t] = pins_now @ cost[t] + mobilisation * int(((pins_now @ school) > 0).sum())
         total += done @ value[t]
+    new = spend - forced
     if chosen.carry_over:
-        fits = (np.cumsum(spend, axis=1) <= budget * np.arange(1, years + 1)).all(axis=1)
+        allowed = np.maximum(np.cumsum(budget - forced), 0)
+        fits = (np.cumsum(new, axis=1) <= allowed).all(axis=1)
     else:
-        fits = (spend <= budget).all(axis=1)
+        fits = (new <= np.maximum(budget - forced, 0)).all(axis=1)
     return float(total[fits].max())
 
 
@@ -134,6 +162,47 @@ def test_it_equals_brute_force_with_mobilisation_and_carry_over(
     allowed = budget * np.arange(1, years + 1) if carry_over else budget
     spend = np.cumsum(result.totals["spent"]) if carry_over else result.totals["spent"]
     assert (spend.to_numpy() <= allowed + 1e-6).all()
+
+
+@st.composite
+def controls(draw: st.DrawFn, items: pd.DataFrame, years: int) -> dict[str, Any]:
+    """Up to two pins, one exclusion and two cost overrides on distinct items."""
+    keys = [tuple(key) for key in items[KEY].values]
+    picked = draw(st.lists(st.sampled_from(keys), max_size=3, unique=True))
+    pins = tuple(Pin(s, 2027 + draw(st.integers(0, years - 1)), e, loc) for s, e, loc in picked[:2])
+    exclusions = tuple(Exclusion(*key) for key in picked[2:])
+    overridden = draw(st.lists(st.sampled_from(keys), max_size=2, unique=True))
+    overrides = tuple(CostOverride(*key, float(draw(st.integers(0, 40_000)))) for key in overridden)
+    return {"pins": pins, "exclusions": exclusions, "cost_overrides": overrides}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(), st.booleans(), st.data())
+def test_it_equals_brute_force_with_pins_exclusions_and_overrides(
+    instance: tuple[pd.DataFrame, int, float, float], carry_over: bool, data: st.DataObject
+) -> None:
+    items, years, budget, mobilisation = instance
+    chosen = setup(
+        budget,
+        years=years,
+        mobilisation_sek=mobilisation,
+        carry_over=carry_over,
+        mip_rel_gap=0.0,
+        **data.draw(controls(items, years)),
+    )
+    result = plan(items, CATALOGUE, chosen)
+    assert result.total_benefit_pupil_years == pytest.approx(
+        brute_force(items, chosen), rel=1e-6, abs=1e-9
+    )
+    done = {tuple(key): year for *key, year in result.chosen[[*KEY, "year"]].values}
+    for pin in chosen.pins:
+        assert done[(pin.site, pin.element, pin.location)] == pin.year
+    for exclusion in chosen.exclusions:
+        assert (exclusion.site, exclusion.element, exclusion.location) not in done
+    costs = {tuple(key): cost for *key, cost in result.chosen[[*KEY, "cost"]].values}
+    for override in chosen.cost_overrides:
+        key = (override.site, override.element, override.location)
+        assert key not in costs or costs[key] == override.cost_sek
 
 
 @FAST
