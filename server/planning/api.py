@@ -20,8 +20,12 @@ from server.core.exports import to_csv, to_xlsx
 from server.core.municipality import current_municipality
 from server.core.pagination import paginate
 from server.planning import services
+from server.planning.frontier import frontier_request
+from server.planning.plan_inputs import PlanInputs, plan_inputs
 from server.planning.popup import site_popup_html
 from server.planning.schemas import (
+    FrontierOut,
+    PlanBody,
     PlanComparisonOut,
     PlanOut,
     PlanParams,
@@ -118,11 +122,18 @@ def export_ranking(
     return response
 
 
-def _plan(params: PlanParams) -> services.Plan:
+def _inputs(params: PlanParams) -> PlanInputs:
     weights = services.weights_from(
         condition=params.condition, experience=params.experience, equity=params.equity
     )
-    return services.plan_compute(
+    controls: dict[str, Any] = {}
+    if isinstance(params, PlanBody):
+        controls = {
+            "pins": [pin.dict() for pin in params.pins],
+            "exclusions": [exclusion.dict() for exclusion in params.exclusions],
+            "overrides": [override.dict() for override in params.overrides],
+        }
+    return plan_inputs(
         budget_per_year=params.budget,
         years=params.years,
         alpha=params.alpha,
@@ -131,15 +142,43 @@ def _plan(params: PlanParams) -> services.Plan:
         district=params.district,
         school_form=params.school_form,
         price_year=params.price_year,
+        method=params.method,
+        floor=params.floor,
+        mobilisation=params.mobilisation,
+        carry_over=params.carry_over,
+        **controls,
     )
+
+
+def _plan(params: PlanParams) -> services.Plan:
+    return services.plan_from_inputs(_inputs(params))
 
 
 @router.get("/plan", response={200: PlanOut, **ERRORS})
 def get_plan(request: HttpRequest, params: Query[PlanParams]) -> dict[str, Any]:
-    """The action plan: urgency-1 items first each year (unfunded ones listed, never
-    dropped), then an exact knapsack on expected grades under the yearly budget; with the
-    equity report against the same budget planned without equity."""
-    return services.plan_payload(_plan(params))
+    """The action plan (default `method=joint`: one model over all years in weighted
+    pupil-years, a project per school and year): urgency-1 items first, most severe and
+    most pupils first (those no year can fund listed, never dropped), on expected grades
+    under the yearly budget; with the equity report against the plan without equity, and
+    its equity frontier (queued on the task queue; `equity_frontier.status` says when)."""
+    return services.plan_payload(_plan(params), frontier="request")
+
+
+@router.post("/plan", response={200: PlanOut, **ERRORS})
+def post_plan(request: HttpRequest, body: PlanBody) -> dict[str, Any]:
+    """The action plan as `GET /plan`, with the planner's controls in a JSON body: pins
+    (an item, or a school's whole project, to a year), exclusions and cost overrides; the
+    answer's `controls` says what each touched. A control naming no open item is a 422."""
+    return services.plan_payload(_plan(body), frontier="request")
+
+
+@router.get("/plan/frontier", response={200: FrontierOut, **ERRORS})
+def get_plan_frontier(request: HttpRequest, params: Query[PlanParams]) -> dict[str, Any]:
+    """The plan's equity frontier alone: the plan solved for alpha 0, 0.5 .. 5, each point
+    its total benefit (weighted pupil-years, valued at alpha 0) and the highest-need
+    quartile's share of spend and of benefit. Queued on the first request; poll until
+    `status` is `ready`."""
+    return frontier_request(_inputs(params))
 
 
 @router.get("/plan/export", response={200: None, **ERRORS})
@@ -170,7 +209,7 @@ def export_plan(
 @router.post("/plans", response={201: SavedPlanOut, **ERRORS})
 def save_plan(request: HttpRequest, payload: SavePlanIn) -> Status[Any]:
     """Save a plan: its inputs, the data date and the result, to compare later."""
-    result = services.plan_payload(_plan(payload.params))
+    result = services.plan_payload(_plan(payload.params), frontier="peek")
     saved = services.saved_plan_create(
         name=payload.name,
         inputs=payload.params.dict(),

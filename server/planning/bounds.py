@@ -31,3 +31,12 @@ START_YEAR: Final = Bound(2000, 2100)
 """The plan's first year: the catalogue's price years are bounded the same way."""
 TOP_N: Final = Bound(1, 1000)
 """N of the probability of being in the top N: more than any city's number of schools."""
+EQUITY_FLOOR: Final = Bound(0, 100)
+"""The plan's equity floor: percent of the whole plan's spend for the quarter of pupils
+with the highest need."""
+MOBILISATION: Final = Bound(0, 10_000_000)
+"""Mobilisation per school and year in kronor (site set-up, permits, procurement)."""
+COST_OVERRIDE: Final = Bound(0, 1e9)
+"""A planner's own cost for one item in kronor: a billion is a whole new school."""
+CONTROLS: Final = 1000
+"""At most this many pins, exclusions and cost overrides each in one plan request."""

@@ -11,6 +11,10 @@ from server.core.pagination import PageMeta
 from server.planning.bounds import (
     ALPHA,
     BUDGET,
+    CONTROLS,
+    COST_OVERRIDE,
+    EQUITY_FLOOR,
+    MOBILISATION,
     START_YEAR,
     TOP_N,
     WEIGHT,
@@ -139,6 +143,90 @@ class PlanParams(Schema):
         "includes its districts.",
     )
     school_form: SchoolForm | None = None
+    method: Literal["joint", "yearly", "greedy"] = Field(
+        "joint",
+        description="joint: one model over all years (weighted pupil-years, projects per "
+        "school); yearly: an exact choice year by year; greedy: best benefit per krona.",
+    )
+    floor: float | None = Field(
+        None,
+        ge=EQUITY_FLOOR.low,
+        le=EQUITY_FLOOR.high,
+        allow_inf_nan=False,
+        description="Equity floor: at least this percent of the whole plan's spend (safety "
+        "included) goes to the quarter of pupils with the highest need (joint only).",
+    )
+    mobilisation: float | None = Field(
+        None,
+        ge=MOBILISATION.low,
+        le=MOBILISATION.high,
+        allow_inf_nan=False,
+        description="Mobilisation cost per school and year in SEK (joint only; default "
+        "50,000; 0 turns project grouping off).",
+    )
+    carry_over: bool = Field(False, description="Unspent budget rolls into the next year.")
+
+
+_CODE = Field(min_length=1, max_length=64)
+_OPTIONAL_CODE = Field(None, min_length=1, max_length=64)
+
+
+class PinIn(Schema):
+    site: str = _CODE
+    year: int = Field(ge=START_YEAR.low, le=START_YEAR.high, description="A year of the plan.")
+    element: str | None = Field(
+        None, min_length=1, max_length=64, description="Empty: the school's whole project."
+    )
+    location: str | None = Field(
+        None, max_length=120, description="Empty: every location of the element."
+    )
+
+
+class ExclusionIn(Schema):
+    site: str = _CODE
+    element: str | None = _OPTIONAL_CODE
+    location: str | None = Field(None, max_length=120)
+
+
+class CostOverrideIn(Schema):
+    site: str = _CODE
+    element: str = _CODE
+    location: str = Field("", max_length=120)
+    cost_sek: float = Field(
+        ge=COST_OVERRIDE.low,
+        le=COST_OVERRIDE.high,
+        allow_inf_nan=False,
+        description="The item's cost in SEK at the plan's price year, in every year.",
+    )
+
+
+class PlanBody(PlanParams):
+    """The plan with the planner's own controls (POST /plan)."""
+
+    pins: list[PinIn] = Field(
+        default_factory=list, max_length=CONTROLS, description="Items or projects set to a year."
+    )
+    exclusions: list[ExclusionIn] = Field(
+        default_factory=list, max_length=CONTROLS, description="Items or schools never funded."
+    )
+    overrides: list[CostOverrideIn] = Field(
+        default_factory=list, max_length=CONTROLS, description="The planner's own costs."
+    )
+
+
+class FrontierPointOut(Schema):
+    alpha: float
+    total_benefit: float = Field(description="Weighted pupil-years, valued at alpha 0.")
+    top_quartile_spend_share: float = Field(description="0-1, safety spend included.")
+    top_quartile_benefit_share: float
+
+
+class FrontierOut(Schema):
+    status: Literal["ready", "queued", "running", "failed"]
+    points: list[FrontierPointOut] | None
+    computed_at: datetime | None = None
+    progress: float | None = Field(None, description="0-1 while running.")
+    error: str | None = None
 
 
 class PlanOut(Schema):
@@ -153,11 +241,25 @@ class PlanOut(Schema):
     equity: list[dict[str, Any]] = Field(
         description="Spending and benefit by quartile of need, against the plan without equity."
     )
+    total_benefit_pupil_years: float = Field(
+        description="Weighted pupil-years the whole plan gains over the evaluation horizon."
+    )
+    mip_gap: float | None = Field(
+        description="The joint plan's optimality gap reached (0: proved optimal)."
+    )
+    floor: dict[str, Any] | None = Field(
+        description="The equity floor asked for: share, reached, met or infeasible and why."
+    )
+    controls: list[dict[str, Any]] = Field(description="Pins, exclusions and overrides honoured.")
+    equity_frontier: FrontierOut = Field(
+        description="The plan solved for alpha 0..5: benefit against the highest-need "
+        "quartile's share (computed on the task queue; status says when it is ready)."
+    )
 
 
 class SavePlanIn(Schema):
     name: str = Field(min_length=1, max_length=120)
-    params: PlanParams
+    params: PlanBody
 
 
 class SavedPlanOut(Schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 from django.utils import timezone
@@ -15,8 +15,16 @@ from server.core.exports import Column, export_frame
 from server.inspections.catalogues import element_name
 from server.planning import plan_report
 from server.planning.equity import equity_report
+from server.planning.frontier import frontier_peek, frontier_request
 from server.planning.models import SavedPlan
 from server.planning.plan import PlanResult, PlanSettings, plan
+from server.planning.plan_inputs import (
+    PlanInputs,
+    inputs_weights,
+    plan_inputs,
+    plan_refused,
+    plan_settings,
+)
 from server.planning.plausibility import FLAGS_COLUMN
 from server.planning.ranking import Weights
 from server.planning.selectors import Ranking, RankingQuery, ranking_get
@@ -181,43 +189,48 @@ class Plan:
     equity: pd.DataFrame
     ranking: Ranking
     settings: PlanSettings
+    inputs: PlanInputs
+    """What was asked, as JSON: the frontier and saved plans are made from it."""
 
 
-def plan_compute(
-    *,
-    budget_per_year: float,
-    years: int,
-    alpha: float,
-    weights: Weights,
-    start_year: int,
-    district: str | None = None,
-    school_form: str | None = None,
-    price_year: int | None = None,
-) -> Plan:
+def plan_compute(*, weights: Weights, **given: Any) -> Plan:
     """The action plan over `years` under a yearly budget, with its equity report; costs
-    in `price_year` (default: the municipality's)."""
+    in `price_year` (default: the municipality's). Arguments as `plan_inputs`."""
+    return plan_from_inputs(plan_inputs(weights=weights, **given))
+
+
+@dataclass(frozen=True)
+class PlanBasis:
+    """What a plan is made from: its ranking (sites and needs), items and settings."""
+
+    ranking: Ranking
+    items: pd.DataFrame
+    settings: PlanSettings
+
+
+def plan_basis(inputs: PlanInputs) -> PlanBasis:
     ranking = ranking_get(
         plan_ranking_query(
-            weights=weights, district=district, school_form=school_form, price_year=price_year
+            weights=inputs_weights(inputs),
+            district=inputs.get("district"),
+            school_form=inputs.get("school_form"),
+            price_year=inputs.get("price_year"),
         )
     )
-    try:
-        settings = PlanSettings(
-            budget_per_year=budget_per_year,
-            start_year=start_year,
-            years=years,
-            weights=weights,
-            alpha=alpha,
-        )
-    except ValueError as exc:
-        raise InvalidInput(
-            f"The plan cannot be made: {exc}", [ErrorDetail(field="plan", message=str(exc))]
-        ) from None
-    items = plan_items(ranking)
+    return PlanBasis(ranking=ranking, items=plan_items(ranking), settings=plan_settings(inputs))
+
+
+def plan_from_inputs(inputs: PlanInputs) -> Plan:
+    """The plan of `inputs` (`plan_inputs.PlanInputs`); a refused value is a 422."""
+    basis = plan_basis(inputs)
+    ranking, items, settings = basis.ranking, basis.items, basis.settings
     catalogue = load_catalogue()
-    result = plan(items, catalogue, settings, prices=ranking.prices)
-    equity = equity_report(items, catalogue, settings, planned=result, prices=ranking.prices)
-    return Plan(result=result, equity=equity, ranking=ranking, settings=settings)
+    try:
+        result = plan(items, catalogue, settings, prices=ranking.prices)
+        equity = equity_report(items, catalogue, settings, planned=result, prices=ranking.prices)
+    except ValueError as exc:  # a control naming no item, a floor the method cannot keep
+        raise plan_refused(exc) from None
+    return Plan(result=result, equity=equity, ranking=ranking, settings=settings, inputs=inputs)
 
 
 def frame_records(frame: pd.DataFrame) -> list[dict[str, object]]:
@@ -225,8 +238,10 @@ def frame_records(frame: pd.DataFrame) -> list[dict[str, object]]:
     return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
-def plan_payload(p: Plan) -> dict[str, object]:
-    """A plan as the API shows it and as a saved plan keeps it."""
+def plan_payload(p: Plan, *, frontier: Literal["peek", "request"] = "peek") -> dict[str, object]:
+    """A plan as the API shows it and as a saved plan keeps it. Its equity frontier is
+    asked for (`request`: queued, or computed in-process in the demo) or only looked up
+    (`peek`: a page that fetches it afterwards)."""
     names = p.ranking.frame["name"]
     chosen = p.result.chosen.assign(site_name=p.result.chosen["site"].map(names))
     unfunded = p.result.unfunded_safety.assign(
@@ -238,10 +253,17 @@ def plan_payload(p: Plan) -> dict[str, object]:
         "assumptions": assumptions,
         "data_date": p.ranking.data_date.isoformat() if p.ranking.data_date else None,
         "synthetic": p.ranking.synthetic,
-        "years": frame_records(p.result.totals),
+        "years": plan_report.years_with_split(frame_records(p.result.totals)),
         "items": frame_records(chosen),
         "unfunded_safety": frame_records(unfunded),
         "equity": frame_records(p.equity),
+        "total_benefit_pupil_years": p.result.total_benefit_pupil_years,
+        "mip_gap": _clean(p.result.mip_gap),
+        "floor": p.result.floor,
+        "controls": list(p.result.controls),
+        "equity_frontier": (
+            frontier_request(p.inputs) if frontier == "request" else frontier_peek(p.inputs)
+        ),
     }
 
 

@@ -138,6 +138,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /api/v1/ranking/status": PLANNERS,
     "GET /api/v1/plan": PLANNERS,
     "GET /api/v1/plan/export": PLANNERS,
+    "POST /api/v1/plan": PLANNERS,
+    "GET /api/v1/plan/frontier": PLANNERS,
     "POST /api/v1/plans": PLANNERS,
     "GET /api/v1/plans": PLANNERS,
     "GET /api/v1/plans/compare": PLANNERS,
