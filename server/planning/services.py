@@ -401,6 +401,7 @@ _PLAN_INPUT_LABELS = {
     "benefit_unit": gettext_lazy("Nyttans enhet"),
     "mobilisation_per_school_year": gettext_lazy("Etableringskostnad per skola och år (kr)"),
     "mip_rel_gap_target": gettext_lazy("Godtaget optimalitetsgap"),
+    "mip_gap": gettext_lazy("Optimalitetsgap som nåddes"),
 }
 # Stated by price_export_rows, or written as the weights' rows.
 _PRICE_KEYS = {
