@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from html import escape
 
 _W, _H, _PAD_L, _PAD_B, _PAD_T, _PAD_R = 560, 220, 44, 36, 14, 14
@@ -105,6 +107,102 @@ def grouped_bars(
         parts.append(
             f'<text x="{_PAD_L + slot * (g + 0.5):.1f}" y="{_H - 14}" font-size="11" '
             f'text-anchor="middle">{escape(label)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class ScatterPoint:
+    """One point of `scatter_chart`: where it lies, its label beside it, its tooltip, and
+    whether it is the one to highlight (drawn larger, class "pt current")."""
+
+    x: float
+    y: float
+    label: str
+    tooltip: str
+    current: bool = False
+    data: str = ""
+    """A value for the circle's `data-value`, for a test or a script to read."""
+
+
+def _nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
+    """About `count` round tick values covering low..high (1, 2 or 5 times a power of ten)."""
+    if high <= low:  # one value: an axis around it
+        pad = abs(low) / 10 or 1.0
+        low, high = low - pad, high + pad
+    raw = (high - low) / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    first = math.floor(low / step + 1e-9)
+    last = math.ceil(high / step - 1e-9)
+    return [n * step for n in range(first, last + 1)]
+
+
+def scatter_chart(
+    points: Sequence[ScatterPoint],
+    *,
+    title: str,
+    x_label: str,
+    y_label: str,
+    x_format: Callable[[float], str],
+    y_format: Callable[[float], str],
+) -> str:
+    """Points joined in the order given, each labelled; axes span the data with round ticks.
+
+    Circles carry class "pt" (and "current" on the highlighted one) so a test can find them.
+    """
+    w, h, left, bottom, top, right = 560, 300, 70, 44, 16, 24
+    inner_w, inner_h = w - left - right, h - top - bottom
+    xs, ys = [p.x for p in points] or [0.0], [p.y for p in points] or [0.0]
+    x_ticks, y_ticks = _nice_ticks(min(xs), max(xs)), _nice_ticks(min(ys), max(ys))
+
+    def x(v: float) -> float:
+        return left + inner_w * (v - x_ticks[0]) / (x_ticks[-1] - x_ticks[0])
+
+    def y(v: float) -> float:
+        return top + inner_h * (1 - (v - y_ticks[0]) / (y_ticks[-1] - y_ticks[0]))
+
+    parts = [
+        f'<svg class="chart scatter-chart" role="img" viewBox="0 0 {w} {h}" width="100%">'
+        f"<title>{escape(title)}</title>"
+    ]
+    for tick in y_ticks:
+        parts.append(
+            f'<line x1="{left}" x2="{w - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
+            f'stroke="#e5e7eb"/><text x="{left - 6}" y="{y(tick) + 4:.1f}" '
+            f'text-anchor="end" font-size="11">{escape(y_format(tick))}</text>'
+        )
+    for tick in x_ticks:
+        parts.append(
+            f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="{top}" y2="{h - bottom}" '
+            f'stroke="#e5e7eb"/><text x="{x(tick):.1f}" y="{h - bottom + 16}" '
+            f'text-anchor="middle" font-size="11">{escape(x_format(tick))}</text>'
+        )
+    parts.append(
+        f'<text x="{left + inner_w / 2:.0f}" y="{h - 6}" font-size="12" '
+        f'text-anchor="middle">{escape(x_label)}</text>'
+        f'<text x="14" y="{top + inner_h / 2:.0f}" font-size="12" '
+        f'transform="rotate(-90 14 {top + inner_h / 2:.0f})" '
+        f'text-anchor="middle">{escape(y_label)}</text>'
+    )
+    if len(points) > 1:
+        path = " ".join(f"{x(p.x):.1f},{y(p.y):.1f}" for p in points)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="#9ecae1" stroke-width="2"/>')
+    for n, p in enumerate(points):
+        colour, radius = ("#b2182b", 7) if p.current else ("#0b5d8a", 4.5)
+        # Neighbours lie close along the curve: their labels alternate above and below.
+        dy = -10 if n % 2 == 0 else 18
+        anchor = "end" if x(p.x) > w - right - 40 else "start"
+        dx = -8 if anchor == "end" else 8
+        weight = ' font-weight="bold"' if p.current else ""
+        parts.append(
+            f'<circle class="pt{" current" if p.current else ""}" cx="{x(p.x):.1f}" '
+            f'cy="{y(p.y):.1f}" r="{radius}" fill="{colour}" data-value="{escape(p.data)}">'
+            f"<title>{escape(p.tooltip)}</title></circle>"
+            f'<text class="pt-label" x="{x(p.x) + dx:.1f}" y="{y(p.y) + dy:.1f}" '
+            f'font-size="11" text-anchor="{anchor}" fill="{colour}"{weight}>'
+            f"{escape(p.label)}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.utils import translation
 
+from server.planning.plan_report import unfunded_safety_items
 from server.planning.reason_text import REASON_CODES, reason_text, with_reason_text
 
 
@@ -210,3 +211,21 @@ def test_it_puts_the_words_into_the_rows_an_export_writes() -> None:
     assert written[0]["reason"].startswith("Safety defect (urgency 1): roof")
     assert written[1] == {"reason": "kept as it was"}
     assert rows[0]["reason"] == "an English reason a plan of old kept"  # a copy, not changed
+
+
+def test_an_unfunded_item_listed_once_keeps_the_reason_of_its_last_year() -> None:
+    roof = {"site": "a", "site_name": "A-skolan", "element": "roof", "location": "", "grade": "D"}
+    payload = {
+        "years": [{"year": y, "budget": 100.0} for y in (2027, 2028)],
+        "items": [],
+        "unfunded_safety": [
+            {**roof, "year": y, "cost": 80.0, "reason_code": "no_room",
+             "reason_data": {"year": y, "last_year": y == 2028}, "reason": f"English {y}"}
+            for y in (2027, 2028)
+        ],
+    }  # fmt: skip
+
+    (row,) = unfunded_safety_items(payload)
+
+    assert (row["reason_code"], row["reason"]) == ("no_room", "English 2028")
+    assert said(row, "sv") == "Ryms inte i budgeten för 2028, planens sista år."
