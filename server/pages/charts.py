@@ -126,6 +126,43 @@ class ScatterPoint:
     """A value for the circle's `data-value`, for a test or a script to read."""
 
 
+@dataclass(frozen=True)
+class _Box:
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    def overlaps(self, other: _Box) -> bool:
+        return not (
+            self.right <= other.left
+            or other.right <= self.left
+            or self.bottom <= other.top
+            or other.bottom <= self.top
+        )
+
+
+def _label_place(
+    cx: float, cy: float, chars: int, taken: Sequence[_Box], right_edge: float, top_edge: float
+) -> tuple[_Box, str, float, float]:
+    """Where a point's label goes: the first of upper right, lower left, lower right,
+    upper left (then further out) that overlaps no point or label placed so far and stays
+    inside the plot; else upper right. Returns its box, text anchor and text position."""
+    width, height = 7.5 * chars, 14.0
+    tries = [(9, -9), (-9, 19), (9, 19), (-9, -9), (9, -24), (-9, 33), (9, 33), (-9, -24)]
+    first = None
+    for dx, dy in tries:
+        left = cx + dx if dx > 0 else cx + dx - width
+        box = _Box(left, cy + dy - height + 2, left + width, cy + dy + 2)
+        found = (box, "start" if dx > 0 else "end", cx + dx, cy + dy)
+        first = first or found
+        inside = box.right <= right_edge + 20 and box.top >= top_edge - 14
+        if inside and not any(box.overlaps(other) for other in taken):
+            return found
+    assert first is not None
+    return first
+
+
 def _nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
     """About `count` round tick values covering low..high (1, 2 or 5 times a power of ten)."""
     if high <= low:  # one value: an axis around it
@@ -152,10 +189,14 @@ def scatter_chart(
 
     Circles carry class "pt" (and "current" on the highlighted one) so a test can find them.
     """
-    w, h, left, bottom, top, right = 560, 300, 70, 44, 16, 24
+    # Narrower than the other charts, larger type: it stays legible scaled down on a phone.
+    w, h, left, bottom, top, right = 480, 320, 64, 46, 16, 20
     inner_w, inner_h = w - left - right, h - top - bottom
     xs, ys = [p.x for p in points] or [0.0], [p.y for p in points] or [0.0]
-    x_ticks, y_ticks = _nice_ticks(min(xs), max(xs)), _nice_ticks(min(ys), max(ys))
+    # A margin around the data, so no point (or its label) sits on the frame.
+    x_pad, y_pad = (max(xs) - min(xs)) / 20, (max(ys) - min(ys)) / 10
+    x_ticks = _nice_ticks(min(xs) - x_pad, max(xs) + x_pad)
+    y_ticks = _nice_ticks(min(ys) - y_pad, max(ys) + y_pad)
 
     def x(v: float) -> float:
         return left + inner_w * (v - x_ticks[0]) / (x_ticks[-1] - x_ticks[0])
@@ -171,16 +212,16 @@ def scatter_chart(
         parts.append(
             f'<line x1="{left}" x2="{w - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
             f'stroke="#e5e7eb"/><text x="{left - 6}" y="{y(tick) + 4:.1f}" '
-            f'text-anchor="end" font-size="11">{escape(y_format(tick))}</text>'
+            f'text-anchor="end" font-size="12">{escape(y_format(tick))}</text>'
         )
     for tick in x_ticks:
         parts.append(
             f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="{top}" y2="{h - bottom}" '
             f'stroke="#e5e7eb"/><text x="{x(tick):.1f}" y="{h - bottom + 16}" '
-            f'text-anchor="middle" font-size="11">{escape(x_format(tick))}</text>'
+            f'text-anchor="middle" font-size="12">{escape(x_format(tick))}</text>'
         )
     parts.append(
-        f'<text x="{left + inner_w / 2:.0f}" y="{h - 6}" font-size="12" '
+        f'<text x="{left + inner_w / 2:.0f}" y="{h - 6}" font-size="13" '
         f'text-anchor="middle">{escape(x_label)}</text>'
         f'<text x="14" y="{top + inner_h / 2:.0f}" font-size="12" '
         f'transform="rotate(-90 14 {top + inner_h / 2:.0f})" '
@@ -189,20 +230,19 @@ def scatter_chart(
     if len(points) > 1:
         path = " ".join(f"{x(p.x):.1f},{y(p.y):.1f}" for p in points)
         parts.append(f'<polyline points="{path}" fill="none" stroke="#9ecae1" stroke-width="2"/>')
-    for n, p in enumerate(points):
+    taken = [_Box(x(p.x) - 7, y(p.y) - 7, x(p.x) + 7, y(p.y) + 7) for p in points]
+    for p in points:
         colour, radius = ("#b2182b", 7) if p.current else ("#0b5d8a", 4.5)
-        # Neighbours lie close along the curve: their labels alternate above and below.
-        dy = -10 if n % 2 == 0 else 18
-        anchor = "end" if x(p.x) > w - right - 40 else "start"
-        dx = -8 if anchor == "end" else 8
+        cx, cy = x(p.x), y(p.y)
+        box, anchor, tx, ty = _label_place(cx, cy, len(p.label), taken, w - right, top)
+        taken.append(box)
         weight = ' font-weight="bold"' if p.current else ""
         parts.append(
-            f'<circle class="pt{" current" if p.current else ""}" cx="{x(p.x):.1f}" '
-            f'cy="{y(p.y):.1f}" r="{radius}" fill="{colour}" data-value="{escape(p.data)}">'
+            f'<circle class="pt{" current" if p.current else ""}" cx="{cx:.1f}" '
+            f'cy="{cy:.1f}" r="{radius}" fill="{colour}" data-value="{escape(p.data)}">'
             f"<title>{escape(p.tooltip)}</title></circle>"
-            f'<text class="pt-label" x="{x(p.x) + dx:.1f}" y="{y(p.y) + dy:.1f}" '
-            f'font-size="11" text-anchor="{anchor}" fill="{colour}"{weight}>'
-            f"{escape(p.label)}</text>"
+            f'<text class="pt-label" x="{tx:.1f}" y="{ty:.1f}" font-size="13" '
+            f'text-anchor="{anchor}" fill="{colour}"{weight}>{escape(p.label)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -79,10 +79,10 @@ def test_it_draws_a_scatter_of_labelled_points_with_one_highlighted() -> None:
     assert svg.count('class="pt-label"') == 3
     assert "<t>" not in svg and "&lt;t&gt;" in svg
     # The axes span the data with round ticks: 19,400 .. 20,000 benefit and 9 .. 19 %.
-    ticks = [float(t) for t in re.findall(r'text-anchor="end" font-size="11">([\d.]+)<', svg)]
+    ticks = [float(t) for t in re.findall(r'text-anchor="end" font-size="12">([\d.]+)<', svg)]
     assert ticks[0] <= 19_400 and ticks[-1] >= 20_000 and ticks[-1] - ticks[0] <= 1_000
     cx = [float(v) for v in re.findall(r'<circle[^>]*cx="([\d.]+)"', svg)]
-    assert cx == sorted(cx) and cx[0] >= 70 and cx[-1] <= 560 - 24
+    assert cx == sorted(cx) and cx[0] >= 64 and cx[-1] <= 480 - 20
 
 
 @pytest.mark.parametrize(
