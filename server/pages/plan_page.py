@@ -183,11 +183,14 @@ FRONTIER_STATUSES = ("ready", "queued", "running", "failed")
 class FrontierView:
     """The equity frontier as the page shows it: `status` as the payload has it
     ("ready", "queued", "running" or "failed"); when ready, the chart (numbers and escaped
-    labels only, safe to insert) and its points as rows for the table beside it."""
+    labels only, safe to insert) and its points as rows for the table beside it. Alphas
+    whose plans coincide share one circle, labelled with their range."""
 
     status: str
     chart: str = ""
     points: list[dict[str, Any]] = field(default_factory=list)
+    one_plan: bool = False
+    """Every alpha gives the same plan: fairness costs nothing at this budget."""
 
     @property
     def pending(self) -> bool:
@@ -226,38 +229,60 @@ def frontier_view(frontier: object, *, alpha: object) -> FrontierView | None:
         for p in points
     ]
 
-    def whole(value: float) -> str:
-        return number_format(round(value), 0, force_grouping=True)
-
     chart = scatter_chart(
-        [
-            ScatterPoint(
-                x=row["spend_percent"],
-                y=row["total_benefit"],
-                label=f"α {row['alpha_shown']}",
-                tooltip=_(
-                    "α %(alpha)s: %(spend)s %% av utgifterna och %(benefit)s %% av nyttan "
-                    "till kvartilen med störst behov; %(total)s viktade elevår"
-                )
-                % {
-                    "alpha": row["alpha_shown"],
-                    "spend": number_format(row["spend_percent"], 1),
-                    "benefit": number_format(row["benefit_percent"], 1),
-                    "total": whole(row["total_benefit"]),
-                },
-                current=row["current"],
-                data=f"{row['alpha']:g}",
-            )
-            for row in rows
-        ],
+        [_frontier_point(group) for group in _same_plans(rows)],
         title=_("Vad likvärdighet kostar: total nytta mot andelen till dem med störst behov"),
         x_label=_("Andel av utgifterna till kvartilen med störst behov (%)"),
         y_label=_("Total nytta (viktade elevår)"),
         x_format=lambda v: number_format(v, 0),
-        y_format=whole,
+        y_format=_whole,
     )
+    one_plan = len(_same_plans(rows)) == 1
     # The chart holds numbers and escaped labels only.
-    return FrontierView(status="ready", chart=mark_safe(chart), points=rows)
+    return FrontierView(status="ready", chart=mark_safe(chart), points=rows, one_plan=one_plan)
+
+
+def _whole(value: float) -> str:
+    return number_format(round(value), 0, force_grouping=True)
+
+
+def _same_plans(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Neighbouring alphas whose plans land on the same point (as shown: a tenth of a
+    percent, a whole pupil-year), as one group: one circle, one label."""
+    groups: list[list[dict[str, Any]]] = []
+    for row in rows:
+        here = (round(row["spend_percent"], 1), round(row["total_benefit"]))
+        if groups:
+            last = groups[-1][-1]
+            if here == (round(last["spend_percent"], 1), round(last["total_benefit"])):
+                groups[-1].append(row)
+                continue
+        groups.append([row])
+    return groups
+
+
+def _frontier_point(group: list[dict[str, Any]]) -> ScatterPoint:
+    first, last = group[0], group[-1]
+    alphas = first["alpha_shown"]
+    if len(group) > 1:
+        alphas = f"{first['alpha_shown']}–{last['alpha_shown']}"
+    tooltip = _(
+        "α %(alpha)s: %(spend)s %% av utgifterna och %(benefit)s %% av nyttan "
+        "till kvartilen med störst behov; %(total)s viktade elevår"
+    ) % {
+        "alpha": alphas,
+        "spend": number_format(first["spend_percent"], 1),
+        "benefit": number_format(first["benefit_percent"], 1),
+        "total": _whole(first["total_benefit"]),
+    }
+    return ScatterPoint(
+        x=first["spend_percent"],
+        y=first["total_benefit"],
+        label=f"α {alphas}",
+        tooltip=tooltip,
+        current=any(row["current"] for row in group),
+        data=" ".join(f"{row['alpha']:g}" for row in group),
+    )
 
 
 COMPARE_INPUT_LABELS = {

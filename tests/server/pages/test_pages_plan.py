@@ -175,17 +175,16 @@ def test_it_says_why_an_unfunded_safety_item_does_not_fit(
     )
 
 
-def frontier(
-    status: str = "ready", alphas: tuple[float, ...] = (0, 0.5, 1, 2, 5)
-) -> dict[str, Any]:
+def frontier(status: str = "ready", *, same: bool = False) -> dict[str, Any]:
+    """Five points, α 0 to 5, fairness costing benefit; or (`same`) one plan for every α."""
     points = [
         {
             "alpha": a,
-            "total_benefit": 20_000 - 300 * a,
-            "top_quartile_spend_share": 0.09 + 0.05 * a,
-            "top_quartile_benefit_share": 0.1 + 0.06 * a,
+            "total_benefit": 20_000 - (0 if same else 300 * a),
+            "top_quartile_spend_share": 0.09 + (0 if same else 0.05 * a),
+            "top_quartile_benefit_share": 0.1 + (0 if same else 0.06 * a),
         }
-        for a in alphas
+        for a in (0, 0.5, 1, 2, 5)
     ]
     return {
         "status": status,
@@ -227,6 +226,7 @@ def test_it_charts_the_equity_frontier_and_marks_the_plans_alpha(
     assert "Andel av utgifterna till kvartilen med störst behov (%)" in chart
     assert "Total nytta (viktade elevår)" in chart
     assert "Den röda punkten är den här planen (α 1,0)." in chart
+    assert "alla värden på α samma plan" not in chart
     # The table beside the chart: α 1 puts 14 % of spend and 16 % of benefit on Q4.
     row = re.search(r'<tr class="current">.*?</tr>', chart, re.S).group(0)  # type: ignore[union-attr]
     assert cell_texts(row) == ["1,0", "14,0 %", "16,0 %", "19 700"]
@@ -277,3 +277,18 @@ def test_it_omits_the_frontier_when_the_plan_has_none(
 
     assert response.status_code == 200
     assert 'id="frontier"' not in response.content.decode()
+
+
+def test_it_draws_alphas_that_give_the_same_plan_as_one_point(
+    planner: Client, city: dict[str, Any], with_frontier: Any
+) -> None:
+    with_frontier(frontier(same=True))
+
+    html = page(planner, budget=2_000_000, years=2, alpha=1)
+
+    chart = section(html, 'id="frontier"', "</section>")
+    circles = re.findall(r'<circle class="pt( current)?"[^>]*data-value="([^"]+)"', chart)
+    assert circles == [(" current", "0 0.5 1 2 5")]
+    assert re.findall(r'<text class="pt-label"[^>]*>(.*?)</text>', chart) == ["α 0,0–5,0"]
+    assert "Med den här budgeten ger alla värden på α samma plan" in chart
+    assert chart.count('<tr class="current">') == 1  # the table keeps every α
