@@ -163,6 +163,12 @@ def _label_place(
     return first
 
 
+def _digits(ticks: Sequence[float]) -> int:
+    """The decimals that tell ticks this far apart from each other."""
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    return max(0, -math.floor(math.log10(step) + 1e-9))
+
+
 def _nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
     """About `count` round tick values covering low..high (1, 2 or 5 times a power of ten)."""
     if high <= low:  # one value: an axis around it
@@ -182,10 +188,12 @@ def scatter_chart(
     title: str,
     x_label: str,
     y_label: str,
-    x_format: Callable[[float], str],
-    y_format: Callable[[float], str],
+    x_format: Callable[[float, int], str],
+    y_format: Callable[[float, int], str],
 ) -> str:
-    """Points joined in the order given, each labelled; axes span the data with round ticks.
+    """Points joined from left to right, each labelled; axes span the data with round
+    ticks, which `x_format(value, decimals)` and `y_format` write (decimals enough for
+    the step between ticks).
 
     Circles carry class "pt" (and "current" on the highlighted one) so a test can find them.
     """
@@ -197,6 +205,7 @@ def scatter_chart(
     x_pad, y_pad = (max(xs) - min(xs)) / 20, (max(ys) - min(ys)) / 10
     x_ticks = _nice_ticks(min(xs) - x_pad, max(xs) + x_pad)
     y_ticks = _nice_ticks(min(ys) - y_pad, max(ys) + y_pad)
+    x_digits, y_digits = _digits(x_ticks), _digits(y_ticks)
 
     def x(v: float) -> float:
         return left + inner_w * (v - x_ticks[0]) / (x_ticks[-1] - x_ticks[0])
@@ -212,13 +221,13 @@ def scatter_chart(
         parts.append(
             f'<line x1="{left}" x2="{w - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
             f'stroke="#e5e7eb"/><text x="{left - 6}" y="{y(tick) + 4:.1f}" '
-            f'text-anchor="end" font-size="12">{escape(y_format(tick))}</text>'
+            f'text-anchor="end" font-size="12">{escape(y_format(tick, y_digits))}</text>'
         )
     for tick in x_ticks:
         parts.append(
             f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="{top}" y2="{h - bottom}" '
             f'stroke="#e5e7eb"/><text x="{x(tick):.1f}" y="{h - bottom + 16}" '
-            f'text-anchor="middle" font-size="12">{escape(x_format(tick))}</text>'
+            f'text-anchor="middle" font-size="12">{escape(x_format(tick, x_digits))}</text>'
         )
     parts.append(
         f'<text x="{left + inner_w / 2:.0f}" y="{h - 6}" font-size="13" '
@@ -228,7 +237,9 @@ def scatter_chart(
         f'text-anchor="middle">{escape(y_label)}</text>'
     )
     if len(points) > 1:
-        path = " ".join(f"{x(p.x):.1f},{y(p.y):.1f}" for p in points)
+        path = " ".join(
+            f"{x(p.x):.1f},{y(p.y):.1f}" for p in sorted(points, key=lambda p: (p.x, -p.y))
+        )
         parts.append(f'<polyline points="{path}" fill="none" stroke="#9ecae1" stroke-width="2"/>')
     taken = [_Box(x(p.x) - 7, y(p.y) - 7, x(p.x) + 7, y(p.y) + 7) for p in points]
     for p in points:

@@ -234,8 +234,8 @@ def frontier_view(frontier: object, *, alpha: object) -> FrontierView | None:
         title=_("Vad likvärdighet kostar: total nytta mot andelen till dem med störst behov"),
         x_label=_("Andel av utgifterna till kvartilen med störst behov (%)"),
         y_label=_("Total nytta (viktade elevår)"),
-        x_format=lambda v: number_format(v, 0),
-        y_format=_whole,
+        x_format=lambda v, digits: number_format(v, digits),
+        y_format=lambda v, digits: number_format(v, digits, force_grouping=True),
     )
     one_plan = len(_same_plans(rows)) == 1
     # The chart holds numbers and escaped labels only.
@@ -247,25 +247,35 @@ def _whole(value: float) -> str:
 
 
 def _same_plans(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Neighbouring alphas whose plans land on the same point (as shown: a tenth of a
-    percent, a whole pupil-year), as one group: one circle, one label."""
-    groups: list[list[dict[str, Any]]] = []
-    for row in rows:
-        here = (round(row["spend_percent"], 1), round(row["total_benefit"]))
-        if groups:
-            last = groups[-1][-1]
-            if here == (round(last["spend_percent"], 1), round(last["total_benefit"])):
-                groups[-1].append(row)
-                continue
-        groups.append([row])
-    return groups
+    """Alphas whose plans land on the same point (as shown: a tenth of a percent, a whole
+    pupil-year) as one group, one circle with one label; groups in the order of their
+    first alpha. Each row gets its place in `rows` as `n` (for the label's ranges)."""
+    groups: dict[tuple[float, int], list[dict[str, Any]]] = {}
+    for n, row in enumerate(rows):
+        key = (round(row["spend_percent"], 1), round(row["total_benefit"]))
+        groups.setdefault(key, []).append({**row, "n": n})
+    return list(groups.values())
+
+
+def _alpha_ranges(group: list[dict[str, Any]]) -> str:
+    """ "0,0–2,5; 3,5": runs of neighbouring alphas as ranges."""
+    runs: list[list[dict[str, Any]]] = []
+    for row in group:
+        if runs and row["n"] == runs[-1][-1]["n"] + 1:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    return "; ".join(
+        run[0]["alpha_shown"]
+        if len(run) == 1
+        else f"{run[0]['alpha_shown']}–{run[-1]['alpha_shown']}"
+        for run in runs
+    )
 
 
 def _frontier_point(group: list[dict[str, Any]]) -> ScatterPoint:
-    first, last = group[0], group[-1]
-    alphas = first["alpha_shown"]
-    if len(group) > 1:
-        alphas = f"{first['alpha_shown']}–{last['alpha_shown']}"
+    first = group[0]
+    alphas = _alpha_ranges(group)
     tooltip = _(
         "α %(alpha)s: %(spend)s %% av utgifterna och %(benefit)s %% av nyttan "
         "till kvartilen med störst behov; %(total)s viktade elevår"

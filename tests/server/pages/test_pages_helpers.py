@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gettext
 import os
 import re
@@ -69,10 +70,15 @@ def test_it_draws_a_scatter_of_labelled_points_with_one_highlighted() -> None:
         ScatterPoint(x=9.0 + 5 * a, y=20_000 - 300 * a, label=f"α {a}", tooltip="<t>", data=str(a))
         for a in (0, 1, 2)
     ]
-    points[1] = ScatterPoint(**{**points[1].__dict__, "current": True})
+    points[1] = dataclasses.replace(points[1], current=True)
 
     svg = scatter_chart(
-        points, title="T", x_label="X", y_label="Y", x_format=str, y_format=lambda v: f"{v:.0f}"
+        points,
+        title="T",
+        x_label="X",
+        y_label="Y",
+        x_format=lambda v, digits: f"{v:.{digits}f}",
+        y_format=lambda v, digits: f"{v:.{digits}f}",
     )
 
     assert svg.count('class="pt"') == 2 and svg.count('class="pt current"') == 1
@@ -96,3 +102,21 @@ def test_it_draws_a_scatter_of_labelled_points_with_one_highlighted() -> None:
 )
 def test_it_picks_round_ticks(low: float, high: float, expected: list[float]) -> None:
     assert _nice_ticks(low, high) == pytest.approx(expected)
+
+
+def test_it_writes_ticks_with_the_decimals_their_step_needs() -> None:
+    # Every plan puts 7.3 % on the top quartile: an axis of tenths around it, not "7, 7, 7".
+    same = [ScatterPoint(x=7.3, y=2210.0 - n, label=str(n), tooltip="") for n in range(3)]
+
+    svg = scatter_chart(
+        same,
+        title="T",
+        x_label="X",
+        y_label="Y",
+        x_format=lambda v, digits: f"{v:.{digits}f}",
+        y_format=lambda v, digits: f"{v:.{digits}f}",
+    )
+
+    x_ticks = re.findall(r'text-anchor="middle" font-size="12">([\d.]+)<', svg)
+    assert len(set(x_ticks)) == len(x_ticks) >= 3
+    assert all(re.fullmatch(r"\d+\.\d", tick) for tick in x_ticks)
