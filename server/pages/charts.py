@@ -163,6 +163,21 @@ def _label_place(
     return first
 
 
+def _span(low: float, high: float, least: float, margin: float) -> tuple[float, float]:
+    """low..high with a margin (a share of the range, so no point sits on the frame),
+    widened about its middle to at least `least`; from 0 rather than below it when the
+    data are not negative."""
+    data_low = low
+    pad = (high - low) * margin
+    low, high = low - pad, high + pad
+    if high - low < least:
+        middle = (low + high) / 2
+        low, high = middle - least / 2, middle + least / 2
+    if low < 0 <= data_low:
+        low, high = 0.0, high - low
+    return low, high
+
+
 def _digits(ticks: Sequence[float]) -> int:
     """The decimals that tell ticks this far apart from each other."""
     step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
@@ -190,10 +205,12 @@ def scatter_chart(
     y_label: str,
     x_format: Callable[[float, int], str],
     y_format: Callable[[float, int], str],
+    min_span: tuple[float, float] = (0.0, 0.0),
 ) -> str:
     """Points joined from left to right, each labelled; axes span the data with round
     ticks, which `x_format(value, decimals)` and `y_format` write (decimals enough for
-    the step between ticks).
+    the step between ticks). An axis spans at least `min_span` (x, y): differences
+    too small to matter are not blown up to fill the chart.
 
     Circles carry class "pt" (and "current" on the highlighted one) so a test can find them.
     """
@@ -201,10 +218,8 @@ def scatter_chart(
     w, h, left, bottom, top, right = 480, 320, 64, 46, 16, 20
     inner_w, inner_h = w - left - right, h - top - bottom
     xs, ys = [p.x for p in points] or [0.0], [p.y for p in points] or [0.0]
-    # A margin around the data, so no point (or its label) sits on the frame.
-    x_pad, y_pad = (max(xs) - min(xs)) / 20, (max(ys) - min(ys)) / 10
-    x_ticks = _nice_ticks(min(xs) - x_pad, max(xs) + x_pad)
-    y_ticks = _nice_ticks(min(ys) - y_pad, max(ys) + y_pad)
+    x_ticks = _nice_ticks(*_span(min(xs), max(xs), min_span[0], 0.05))
+    y_ticks = _nice_ticks(*_span(min(ys), max(ys), min_span[1], 0.1))
     x_digits, y_digits = _digits(x_ticks), _digits(y_ticks)
 
     def x(v: float) -> float:

@@ -236,6 +236,9 @@ def frontier_view(frontier: object, *, alpha: object) -> FrontierView | None:
         y_label=_("Total nytta (viktade elevår)"),
         x_format=lambda v, digits: number_format(v, digits),
         y_format=lambda v, digits: number_format(v, digits, force_grouping=True),
+        # Ten percentage points and a tenth of the benefit at least: plans that differ by
+        # a rounding error look alike, as they are.
+        min_span=(10.0, 0.1 * max(row["total_benefit"] for row in rows)),
     )
     one_plan = len(_same_plans(rows)) == 1
     # The chart holds numbers and escaped labels only.

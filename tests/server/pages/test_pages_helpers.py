@@ -120,3 +120,28 @@ def test_it_writes_ticks_with_the_decimals_their_step_needs() -> None:
     x_ticks = re.findall(r'text-anchor="middle" font-size="12">([\d.]+)<', svg)
     assert len(set(x_ticks)) == len(x_ticks) >= 3
     assert all(re.fullmatch(r"\d+\.\d", tick) for tick in x_ticks)
+
+
+def test_it_keeps_small_differences_small() -> None:
+    # Two plans 0.004 percentage points and 10 pupil-years apart: not stretched to fill it.
+    points = [
+        ScatterPoint(x=7.2625, y=2210.0, label="α 0", tooltip=""),
+        ScatterPoint(x=7.2659, y=2200.0, label="α 4", tooltip=""),
+    ]
+
+    svg = scatter_chart(
+        points,
+        title="T",
+        x_label="X",
+        y_label="Y",
+        x_format=lambda v, digits: f"{v:.{digits}f}",
+        y_format=lambda v, digits: f"{v:.{digits}f}",
+        min_span=(10.0, 221.0),
+    )
+
+    x_ticks = [float(t) for t in re.findall(r'text-anchor="middle" font-size="12">([\d.]+)<', svg)]
+    y_ticks = [float(t) for t in re.findall(r'text-anchor="end" font-size="12">([\d.]+)<', svg)]
+    assert x_ticks[-1] - x_ticks[0] >= 10 and x_ticks[0] >= 0
+    assert y_ticks[-1] - y_ticks[0] >= 221
+    cx = [float(v) for v in re.findall(r'<circle[^>]*cx="([\d.]+)"', svg)]
+    assert abs(cx[1] - cx[0]) < 1  # a pixel apart at most
