@@ -39,6 +39,22 @@ class PlanView:
     """No candidate at all (nothing in grade C or D under the filters)."""
 
 
+def plan_rules(cleaned: dict[str, Any]) -> dict[str, Any]:
+    """The plan's own rules the planner set (method, floor, mobilisation, carry-over), as
+    `services.plan_compute`'s keywords (PlanSettings' names); unset ones are left out, so
+    the plan takes its defaults."""
+    rules: dict[str, Any] = {}
+    if cleaned.get("method"):
+        rules["method"] = cleaned["method"]
+    if cleaned.get("floor") is not None:
+        rules["equity_floor"] = cleaned["floor"] / 100
+    if cleaned.get("mobilisation") is not None:
+        rules["mobilisation_sek"] = cleaned["mobilisation"]
+    if cleaned.get("carry_over"):
+        rules["carry_over"] = True
+    return rules
+
+
 def plan_compute_from(cleaned: dict[str, Any]) -> services.Plan:
     weights: Weights = cleaned["weights"]
     return services.plan_compute(
@@ -50,6 +66,7 @@ def plan_compute_from(cleaned: dict[str, Any]) -> services.Plan:
         district=cleaned.get("district") or None,
         school_form=cleaned.get("school_form") or None,
         price_year=cleaned.get("price_year") or None,
+        **plan_rules(cleaned),
     )
 
 

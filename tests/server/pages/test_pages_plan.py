@@ -4,12 +4,14 @@ reasons, and the equity frontier."""
 
 from __future__ import annotations
 
+import inspect
 import re
 from typing import Any
 
 import pytest
 from django.test import Client
 
+from server.pages.plan_page import plan_rules
 from server.planning import services
 from server.planning.plan_settings import CHOSEN_COLUMNS
 
@@ -292,3 +294,44 @@ def test_it_draws_alphas_that_give_the_same_plan_as_one_point(
     assert re.findall(r'<text class="pt-label"[^>]*>(.*?)</text>', chart) == ["α 0,0–5,0"]
     assert "Med den här budgeten ger alla värden på α samma plan" in chart
     assert chart.count('<tr class="current">') == 1  # the table keeps every α
+
+
+def test_it_explains_each_of_the_plans_rules_beside_its_control(
+    planner: Client, city: dict[str, Any]
+) -> None:
+    html = page(planner, budget=2_000_000, years=2)
+
+    rules = section(html, '<fieldset class="rules">', "</fieldset>")
+    for name in ("method", "floor", "mobilisation", "carry_over"):
+        label = re.search(rf'<label[^>]*>(?:(?!</label>).)*id="id_{name}".*?</label>', rules, re.S)
+        assert label is not None, name
+        assert re.search(r'<small class="help">\w.{20,}</small>', label.group(0), re.S), name
+
+
+@pytest.mark.parametrize(
+    ("given", "rules"),
+    [
+        ({}, {}),
+        ({"method": "", "floor": None, "mobilisation": None, "carry_over": False}, {}),
+        (
+            {"method": "yearly", "floor": 25.0, "mobilisation": 0.0, "carry_over": True},
+            {"method": "yearly", "equity_floor": 0.25, "mobilisation_sek": 0.0, "carry_over": True},
+        ),
+    ],
+)
+def test_it_passes_on_only_the_rules_the_planner_set(
+    given: dict[str, Any], rules: dict[str, Any]
+) -> None:
+    assert plan_rules(given) == rules
+
+
+@pytest.mark.skipif(
+    "equity_floor" not in inspect.signature(services.plan_compute).parameters,
+    reason="services.plan_compute takes the plan's rules once the API part of issue 16 lands",
+)
+def test_it_plans_with_the_rules_the_planner_set(planner: Client, city: dict[str, Any]) -> None:
+    html = page(planner, budget=2_000_000, years=2, method="yearly", carry_over="on", floor=10)
+
+    assert 'id="year-2027"' in html
+    assert 'value="yearly" selected' in html
+    assert "carry_over=True" in html  # kept in the export links
