@@ -234,7 +234,7 @@ def frontier_view(frontier: object, *, alpha: object) -> FrontierView | None:
         current = min(points, key=lambda p: abs(float(p["alpha"]) - float(alpha)))
         if abs(float(current["alpha"]) - float(alpha)) > 1e-9:
             current = None
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "alpha": float(p["alpha"]),
             "alpha_shown": _alpha_shown(float(p["alpha"])),
