@@ -117,10 +117,51 @@ class PlanForm(RankingForm):
         help_text=_("Tomt: kommunens prisår."),
     )
 
+    # The plan's own rules, named as the API's plan parameters; empty: the plan's defaults
+    # (see /work/notes/plan16.md, "Pages form").
+    method = forms.ChoiceField(
+        label=_("Planeringsmetod"),
+        required=False,
+        choices=[
+            ("", _("Standard (exakt över alla år)")),
+            ("joint", _("Exakt över alla år")),
+            ("yearly", _("Exakt år för år")),
+            ("greedy", _("Girig, år för år")),
+        ],
+        help_text=_(
+            "Över alla år räknas det in att en tidig åtgärd ger nytta fler år och att arbeten "
+            "på samma skola samlas i ett projekt; år för år är en snabbare jämförelse."
+        ),
+    )
+    floor = forms.FloatField(
+        label=_("Golv för största behov (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text=_(
+            "Minst så stor andel av hela planens utgifter, säkerhetsåtgärderna inräknade, går "
+            "till den fjärdedel av eleverna som har störst behov. Tomt: inget golv."
+        ),
+    )
+    mobilisation = forms.FloatField(
+        label=_("Etableringskostnad (kr)"),
+        required=False,
+        min_value=0,
+        max_value=100_000_000,
+        help_text=_(
+            "Vad det kostar att starta ett bygge på en skola ett år (bodar, projektledning); "
+            "den samlar arbetet på en skola till ett projekt. Tomt: planens standardvärde."
+        ),
+    )
+    carry_over = forms.BooleanField(
+        label=_("Flytta oanvänd budget till nästa år"),
+        required=False,
+        help_text=_("Pengar som inte används ett år får användas året efter."),
+    )
+
     def __init__(self, data: Any = None, **kwargs: Any) -> None:
         self.base_fields["start_year"].initial = timezone.localdate().year + 1
         super().__init__(data, **kwargs)
-        del self.fields["method"]
 
 
 class SavePlanForm(forms.Form):

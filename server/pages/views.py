@@ -33,6 +33,7 @@ from server.pages.map_nonce import map_html_with_nonce
 from server.pages.plan_page import (
     PlanView,
     compare_inputs,
+    compare_items,
     plan_compute_from,
     plan_ranking_query,
     plan_view,
@@ -291,5 +292,10 @@ def plan_compare(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "pages/plan_compare.html",
-        {"c": comparison, "inputs": compare_inputs(comparison), "price_notes": notes},
+        {
+            "c": comparison,
+            "inputs": compare_inputs(comparison),
+            "only": compare_items(comparison),
+            "price_notes": notes,
+        },
     )

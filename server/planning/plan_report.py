@@ -29,8 +29,10 @@ def _is_safety(item: Mapping[str, Any]) -> bool:
 def unfunded_safety_items(payload: Payload) -> list[dict[str, Any]]:
     """Every urgency-1 item that some year could not fund, once: its site, element and
     location, the years it did not fit (`years`), its cost in the last of them, whether
-    that cost is more than a whole year's budget (`over_budget`), and the year the plan
-    funds it after all (`funded_year`, None when it is left at the plan's end)."""
+    that cost is more than a whole year's budget (`over_budget`), the year the plan
+    funds it after all (`funded_year`, None when it is left at the plan's end), and the
+    last of those years' reason as the plan gave it (`reason_code`, `reason_data`, and the
+    English `reason`; see `reason_text`)."""
     budgets = {int(y["year"]): _number(y.get("budget")) for y in payload.get("years", [])}
     funded = {_key(i): int(i["year"]) for i in payload.get("items", [])}
     found: dict[tuple[str, str, str], dict[str, Any]] = {}
@@ -51,6 +53,8 @@ def unfunded_safety_items(payload: Payload) -> list[dict[str, Any]]:
         row["years"].append(year)
         row["cost"] = _number(item.get("cost"))
         row["over_budget"] = row["cost"] > budgets.get(year, float("inf"))
+        for key in ("reason_code", "reason_data", "reason"):
+            row[key] = item.get(key)
     for key, row in found.items():
         later = funded.get(key)
         row["funded_year"] = later if later is not None and later > max(row["years"]) else None

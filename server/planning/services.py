@@ -27,6 +27,7 @@ from server.planning.plan_inputs import (
 )
 from server.planning.plausibility import FLAGS_COLUMN
 from server.planning.ranking import Weights
+from server.planning.reason_text import with_reason_text
 from server.planning.selectors import Ranking, RankingQuery, ranking_get
 from shared.catalogue import load_catalogue
 from shared.errors import ErrorDetail, InvalidInput, NotFound
@@ -280,7 +281,7 @@ PLAN_EXPORT_COLUMNS: tuple[Column, ...] = (
     Column("cost", gettext_lazy("kostnad (kr)"), "kronor"),
     Column("benefit", gettext_lazy("nytta"), "decimal"),
     Column("cumulative_spend", gettext_lazy("ackumulerat (kr)"), "kronor"),
-    Column("reason", gettext_lazy("varför")),
+    Column("reason", gettext_lazy("varför")),  # in words: reason_text.with_reason_text
 )
 """The plan sheet (and the CSV): one row per funded item, the element by its name."""
 
@@ -342,7 +343,7 @@ def plan_export_tables(payload: dict[str, object]) -> dict[str, pd.DataFrame]:
     CSV is this one), per year, the unfunded safety items and the equity report."""
     years = plan_report.years_with_split(payload["years"])  # type: ignore[arg-type]
     return {
-        _("Åtgärdsplan"): export_frame(payload["items"], PLAN_EXPORT_COLUMNS),  # type: ignore[arg-type]
+        _("Åtgärdsplan"): export_frame(with_reason_text(payload["items"]), PLAN_EXPORT_COLUMNS),  # type: ignore[arg-type]
         _("Per år"): export_frame(years, PLAN_YEAR_COLUMNS),
         _("Ej finansierad säkerhet"): export_frame(
             plan_report.unfunded_safety_items(payload), PLAN_UNFUNDED_COLUMNS

@@ -1,4 +1,5 @@
-"""The compare page: both plans' inputs, element names, and the spend per school."""
+"""The compare page: both plans' inputs, element names, the spend per school, and why each
+plan funds what the other does not."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.test import Client
 
 from server.inspections.catalogues import element_name
 from server.planning.models import SavedPlan
+from server.planning.plan_settings import CHOSEN_COLUMNS
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +78,40 @@ def test_it_names_elements_and_shows_the_spend_per_school(
     for item in extra:
         assert f"{item['year']}: Gamla skolan – {element_name(item['element'])}" in only_b
     assert f"– {extra[0]['element']}," not in only_b
+
+
+def only_in_b(html: str) -> list[str]:
+    found = html[html.index('<ul class="only-in-b">') :]
+    items = re.findall(r"<li>(.*?)</li>", found[: found.index("</ul>")], re.S)
+    return [re.sub(r"<[^>]+>", " ", item) for item in items]
+
+
+def test_it_keeps_the_english_reasons_of_a_plan_saved_before_reason_codes(
+    planner: Client, city: dict[str, Any]
+) -> None:
+    a = saved(planner, "Snål", budget=30000)
+    b = saved(planner, "Gammal", budget=9000000)
+    for item in b.result["items"]:  # as a plan saved before issue 16 holds them
+        item.pop("reason_code", None)
+        item.pop("reason_data", None)
+        item["reason"] = f"an old reason for {item['element']}"
+    b.save()
+
+    shown = only_in_b(compare(planner, a, b))
+
+    assert shown and all("an old reason for " in item for item in shown)
+
+
+@pytest.mark.skipif(
+    "reason_code" not in CHOSEN_COLUMNS, reason="the plan core has no reason codes yet"
+)
+def test_it_says_why_each_plan_funds_what_the_other_does_not(
+    planner: Client, city: dict[str, Any]
+) -> None:
+    a = saved(planner, "Snål", budget=30000)
+    b = saved(planner, "Generös", budget=9000000)
+
+    shown = only_in_b(compare(planner, a, b))
+
+    assert shown and all("i mycket dåligt skick (D)" in item for item in shown)
+    assert not [item for item in shown if re.search(r"\b(chosen|urgency|benefit)\b", item)]

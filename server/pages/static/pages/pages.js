@@ -40,6 +40,22 @@
     };
     window.setTimeout(poll, 1000);
   }
+  // The plan's equity frontier is made on the task queue: ask for it until it is ready
+  // (or failed), then load the page again, which shows it.
+  var frontier = document.querySelector("[data-frontier-url]");
+  if (frontier && window.fetch) {
+    var ask = function () {
+      fetch(frontier.dataset.frontierUrl, {credentials: "same-origin"})
+        .then(function (r) { return r.ok || r.status === 202 ? r.json() : null; })
+        .then(function (f) {
+          if (!f) { return; }
+          var status = Array.isArray(f) ? "ready" : f.status;
+          if (status === "ready" || status === "failed") { window.location.reload(); return; }
+          window.setTimeout(ask, 3000);
+        });
+    };
+    window.setTimeout(ask, 2000);
+  }
   var dialog = document.getElementById("photo-dialog");
   if (dialog && dialog.showModal) {
     document.querySelectorAll("a.thumb").forEach(function (a) {
