@@ -8,7 +8,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from server.planning.bounds import ALPHA, BUDGET, START_YEAR, WEIGHT, YEARS
+from server.planning.bounds import (
+    ALPHA,
+    BUDGET,
+    EQUITY_FLOOR,
+    MOBILISATION,
+    START_YEAR,
+    WEIGHT,
+    YEARS,
+)
 from server.planning.ranking import Weights
 from server.planning.selectors import RankingQuery
 from server.planning.services import weights_from
@@ -117,8 +125,7 @@ class PlanForm(RankingForm):
         help_text=_("Tomt: kommunens prisår."),
     )
 
-    # The plan's own rules, named as the API's plan parameters; empty: the plan's defaults
-    # (see /work/notes/plan16.md, "Pages form").
+    # The plan's own rules, named as the API's plan parameters; empty: the plan's defaults.
     method = forms.ChoiceField(
         label=_("Planeringsmetod"),
         required=False,
@@ -136,8 +143,8 @@ class PlanForm(RankingForm):
     floor = forms.FloatField(
         label=_("Golv för största behov (%)"),
         required=False,
-        min_value=0,
-        max_value=100,
+        min_value=EQUITY_FLOOR.low,
+        max_value=EQUITY_FLOOR.high,
         help_text=_(
             "Minst så stor andel av hela planens utgifter, säkerhetsåtgärderna inräknade, går "
             "till den fjärdedel av eleverna som har störst behov. Tomt: inget golv."
@@ -146,8 +153,8 @@ class PlanForm(RankingForm):
     mobilisation = forms.FloatField(
         label=_("Etableringskostnad (kr)"),
         required=False,
-        min_value=0,
-        max_value=100_000_000,
+        min_value=MOBILISATION.low,
+        max_value=MOBILISATION.high,
         help_text=_(
             "Vad det kostar att starta ett bygge på en skola ett år (bodar, projektledning); "
             "den samlar arbetet på en skola till ett projekt. Tomt: planens standardvärde."
@@ -162,6 +169,18 @@ class PlanForm(RankingForm):
     def __init__(self, data: Any = None, **kwargs: Any) -> None:
         self.base_fields["start_year"].initial = timezone.localdate().year + 1
         super().__init__(data, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("floor") is not None and cleaned.get("method") in ("yearly", "greedy"):
+            self.add_error(
+                "floor",
+                _(
+                    "Golvet för största behov går bara att hålla med metoden exakt över alla "
+                    "år: välj den metoden eller töm golvet."
+                ),
+            )
+        return cleaned
 
 
 class SavePlanForm(forms.Form):

@@ -41,15 +41,15 @@ class PlanView:
 
 def plan_rules(cleaned: dict[str, Any]) -> dict[str, Any]:
     """The plan's own rules the planner set (method, floor, mobilisation, carry-over), as
-    `services.plan_compute`'s keywords (PlanSettings' names); unset ones are left out, so
-    the plan takes its defaults."""
+    `services.plan_compute`'s keywords (the API's names: floor in percent); unset ones are
+    left out, so the plan takes its defaults."""
     rules: dict[str, Any] = {}
     if cleaned.get("method"):
         rules["method"] = cleaned["method"]
     if cleaned.get("floor") is not None:
-        rules["equity_floor"] = cleaned["floor"] / 100
+        rules["floor"] = cleaned["floor"]
     if cleaned.get("mobilisation") is not None:
-        rules["mobilisation_sek"] = cleaned["mobilisation"]
+        rules["mobilisation"] = cleaned["mobilisation"]
     if cleaned.get("carry_over"):
         rules["carry_over"] = True
     return rules
@@ -193,15 +193,16 @@ def _equity_chart(equity: list[dict[str, Any]]) -> str:
     )
 
 
-FRONTIER_STATUSES = ("ready", "queued", "running", "failed")
+# "not_requested": the page only looks (`frontier_peek`); its script asks for it.
+FRONTIER_STATUSES = ("ready", "queued", "running", "failed", "not_requested")
 
 
 @dataclass(frozen=True)
 class FrontierView:
     """The equity frontier as the page shows it: `status` as the payload has it
-    ("ready", "queued", "running" or "failed"); when ready, the chart (numbers and escaped
-    labels only, safe to insert) and its points as rows for the table beside it. Alphas
-    whose plans coincide share one circle, labelled with their range."""
+    ("ready", "queued", "running", "failed" or "not_requested"); when ready, the chart
+    (numbers and escaped labels only, safe to insert) and its points as rows for the table
+    beside it. Alphas whose plans coincide share one circle, labelled with their range."""
 
     status: str
     chart: str = ""
@@ -211,7 +212,7 @@ class FrontierView:
 
     @property
     def pending(self) -> bool:
-        return self.status in ("queued", "running")
+        return self.status in ("queued", "running", "not_requested")
 
 
 def _alpha_shown(alpha: float) -> str:

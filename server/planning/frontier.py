@@ -61,7 +61,7 @@ def frontier_request(inputs: PlanInputs) -> dict[str, Any]:
     if found is None and not cache.add(key, queued, CACHE_SECONDS):
         return cache.get(key) or queued  # another request queued it a moment ago
     cache.set(key, queued, CACHE_SECONDS)
-    from server.planning.tasks import plan_frontier
+    from server.planning.plan_tasks import plan_frontier
 
     try:
         plan_frontier.delay(frontier_inputs(inputs), key)

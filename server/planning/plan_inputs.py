@@ -28,6 +28,7 @@ _FIELDS_BY_PREFIX = (
     ("override", "overrides"),
     ("cost_override", "overrides"),
     ("equity_floor", "floor"),
+    ("the equity floor", "floor"),
     ("mobilisation", "mobilisation"),
 )
 

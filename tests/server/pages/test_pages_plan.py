@@ -4,7 +4,6 @@ reasons, and the equity frontier."""
 
 from __future__ import annotations
 
-import inspect
 import re
 from typing import Any
 
@@ -13,7 +12,6 @@ from django.test import Client
 
 from server.pages.plan_page import plan_rules
 from server.planning import services
-from server.planning.plan_settings import CHOSEN_COLUMNS
 
 pytestmark = pytest.mark.django_db
 
@@ -121,13 +119,6 @@ def test_it_speaks_english_about_the_safety_items_when_asked(
     assert "does not fit within the plan's years: the plan ends here." in html
 
 
-# The core gives each row a reason code (issue 16); until it has landed, rows carry only
-# the English reason, which the page shows as it is (as for a plan saved before codes).
-needs_reason_codes = pytest.mark.skipif(
-    "reason_code" not in CHOSEN_COLUMNS, reason="the plan core has no reason codes yet"
-)
-
-
 def cell_texts(row: str) -> list[str]:
     return [
         re.sub(r"<[^>]+>", "", c).strip()
@@ -151,7 +142,6 @@ def test_it_groups_each_years_items_per_school_with_a_subtotal(
     assert ROOF in costs
 
 
-@needs_reason_codes
 def test_it_gives_each_item_its_reason_in_words(planner: Client, city: dict[str, Any]) -> None:
     html = page(planner, budget=2_000_000, years=2)
 
@@ -165,7 +155,6 @@ def test_it_gives_each_item_its_reason_in_words(planner: Client, city: dict[str,
     assert reasons and not re.search(r"\b(urgency|safety|chosen|benefit|the)\b", reasons)
 
 
-@needs_reason_codes
 def test_it_says_why_an_unfunded_safety_item_does_not_fit(
     planner: Client, city: dict[str, Any]
 ) -> None:
@@ -315,7 +304,7 @@ def test_it_explains_each_of_the_plans_rules_beside_its_control(
         ({"method": "", "floor": None, "mobilisation": None, "carry_over": False}, {}),
         (
             {"method": "yearly", "floor": 25.0, "mobilisation": 0.0, "carry_over": True},
-            {"method": "yearly", "equity_floor": 0.25, "mobilisation_sek": 0.0, "carry_over": True},
+            {"method": "yearly", "floor": 25.0, "mobilisation": 0.0, "carry_over": True},
         ),
     ],
 )
@@ -325,13 +314,21 @@ def test_it_passes_on_only_the_rules_the_planner_set(
     assert plan_rules(given) == rules
 
 
-@pytest.mark.skipif(
-    "equity_floor" not in inspect.signature(services.plan_compute).parameters,
-    reason="services.plan_compute takes the plan's rules once the API part of issue 16 lands",
-)
 def test_it_plans_with_the_rules_the_planner_set(planner: Client, city: dict[str, Any]) -> None:
-    html = page(planner, budget=2_000_000, years=2, method="yearly", carry_over="on", floor=10)
+    html = page(planner, budget=2_000_000, years=2, method="joint", carry_over="on", floor=10)
 
     assert 'id="year-2027"' in html
-    assert 'value="yearly" selected' in html
+    assert 'value="joint" selected' in html
     assert "carry_over=True" in html  # kept in the export links
+
+
+def test_a_floor_with_a_yearly_method_says_what_to_change(
+    planner: Client, city: dict[str, Any]
+) -> None:
+    response = planner.get(
+        "/plan/", {"budget": 2_000_000, "years": 2, "method": "yearly", "floor": 10}
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "bara att hålla med metoden exakt över alla år" in html

@@ -11,7 +11,6 @@ from django.test import Client
 
 from server.inspections.catalogues import element_name
 from server.planning.models import SavedPlan
-from server.planning.plan_settings import CHOSEN_COLUMNS
 
 pytestmark = pytest.mark.django_db
 
@@ -102,9 +101,6 @@ def test_it_keeps_the_english_reasons_of_a_plan_saved_before_reason_codes(
     assert shown and all("an old reason for " in item for item in shown)
 
 
-@pytest.mark.skipif(
-    "reason_code" not in CHOSEN_COLUMNS, reason="the plan core has no reason codes yet"
-)
 def test_it_says_why_each_plan_funds_what_the_other_does_not(
     planner: Client, city: dict[str, Any]
 ) -> None:

@@ -173,10 +173,10 @@ def test_the_frontier_is_computed_again_after_the_data_change(
 def test_the_frontier_status_answers_before_it_is_ready(
     planner: Client, city: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from server.planning import tasks
+    from server.planning import plan_tasks
 
     sent: list[tuple[Any, ...]] = []
-    monkeypatch.setattr(tasks.plan_frontier, "delay", lambda *args: sent.append(args))
+    monkeypatch.setattr(plan_tasks.plan_frontier, "delay", lambda *args: sent.append(args))
     cache.clear()
 
     first = planner.get("/api/v1/plan/frontier", BASE).json()
@@ -185,3 +185,11 @@ def test_the_frontier_status_answers_before_it_is_ready(
     assert first["status"] == again["status"] == "queued"
     assert first["points"] is None
     assert len(sent) == 1  # queued once, not on every poll
+
+
+def test_a_worker_finds_the_frontier_task() -> None:
+    from server.celery import app
+
+    app.loader.import_default_modules()  # what `celery -A server worker` does at start
+
+    assert {"planning.plan_frontier", "planning.recompute_rankings"} <= set(app.tasks)
