@@ -8,7 +8,11 @@ Speed: a demo-sized city (about 140 schools, 2,000 items, 5 years) takes HiGHS s
 per joint plan to close the gap to 0.01 %, too slow for ten points. Each point is solved
 with the gap at least `FRONTIER_MIP_GAP` and at most `FRONTIER_TIME_LIMIT_S` seconds
 (the joint plan keeps its greedy warm start when HiGHS stops first), so the points are
-within about that gap of their optimum: differences smaller than it are noise.
+within about that gap of their optimum. So that this noise never shows as a point that
+is worse at its own alpha than another point's plan, every plan found is valued at every
+alpha, and each alpha keeps the best of them for its own objective (the constraints do not
+depend on alpha, so each is a valid plan there): the frontier is never beaten by a plan
+it already holds.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+import numpy as np
 import pandas as pd
 
 from server.planning.plan import PlanResult, PlanSettings, costed_items, plan
@@ -77,21 +82,59 @@ def equity_frontier(
         time_limit_s=min(settings.time_limit_s, time_limit_s),
         mip_rel_gap=max(settings.mip_rel_gap, mip_rel_gap),
     )
-    # The multiplier at alpha = 0, per site: the yardstick every point is valued on.
-    plain = costed_items(items, catalogue, dataclasses.replace(point_settings, alpha=0.0))
-    multiplier0 = plain.groupby("site")["multiplier"].first()
+    # The multiplier per site at alpha = 0 (the yardstick every point is valued on) and at
+    # 1: it is linear in alpha.
+    multiplier0, multiplier1 = (
+        costed_items(items, catalogue, dataclasses.replace(point_settings, alpha=a))
+        .groupby("site")["multiplier"]
+        .first()
+        for a in (0.0, 1.0)
+    )
     total_weight = sum(element.weight for element in catalogue.elements)
-    points = []
+    results = []
     for done, alpha in enumerate(alphas, start=1):
-        result = plan(
-            items, catalogue, dataclasses.replace(point_settings, alpha=float(alpha)), prices=prices
-        )
-        points.append(
-            _point(float(alpha), result, quartile, multiplier0, total_weight, point_settings)
+        results.append(
+            plan(
+                items,
+                catalogue,
+                dataclasses.replace(point_settings, alpha=float(alpha)),
+                prices=prices,
+            )
         )
         if progress is not None:
             progress(done, len(alphas))
+    points = []
+    for own, alpha in enumerate(alphas):
+        multiplier = multiplier0 + float(alpha) * (multiplier1 - multiplier0)
+        values = [_value(r, multiplier, total_weight, point_settings) for r in results]
+        # The best plan found for this alpha's objective; its own on a tie.
+        best = max(range(len(results)), key=lambda j: (values[j], j == own))
+        points.append(
+            _point(float(alpha), results[best], quartile, multiplier0, total_weight, point_settings)
+        )
     return points
+
+
+def _value(
+    result: PlanResult, multiplier: pd.Series, total_weight: float, settings: PlanSettings
+) -> float:
+    """The plan's weighted pupil-years with the sites' multipliers `multiplier`."""
+    return float(_item_values(result, multiplier, total_weight, settings).sum())
+
+
+def _item_values(
+    result: PlanResult, multiplier: pd.Series, total_weight: float, settings: PlanSettings
+) -> np.ndarray:
+    # pupil-years = condition benefit / total weight / 100 x multiplier x years left
+    chosen = result.chosen
+    years_left = settings.horizon - (chosen["year"].to_numpy() - settings.start_year)
+    return (
+        chosen["condition_benefit"].to_numpy()
+        / total_weight
+        / 100
+        * chosen["site"].map(multiplier).to_numpy(dtype=float)
+        * years_left
+    )
 
 
 def _point(
@@ -104,15 +147,7 @@ def _point(
 ) -> FrontierPoint:
     chosen = result.chosen
     top = (chosen["site"].map(quartile) == TOP).to_numpy(dtype=bool)
-    # pupil-years = condition benefit / total weight / 100 x multiplier x years left
-    years_left = settings.horizon - (chosen["year"].to_numpy() - settings.start_year)
-    value0 = (
-        chosen["condition_benefit"].to_numpy()
-        / total_weight
-        / 100
-        * chosen["site"].map(multiplier0).to_numpy(dtype=float)
-        * years_left
-    )
+    value0 = _item_values(result, multiplier0, total_weight, settings)
     # Mobilisation (joint plan only) is paid once per school and year with work.
     mobilisation = float(settings.mobilisation_sek) if result.method == "joint" else 0.0
     projects = chosen[["year", "site"]].drop_duplicates()

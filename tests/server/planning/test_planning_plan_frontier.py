@@ -140,6 +140,31 @@ def test_it_values_every_point_at_alpha_0() -> None:
     assert valued_at_2.total_benefit_pupil_years > points[1].total_benefit
 
 
+def test_a_point_never_keeps_a_plan_another_point_beats_at_its_alpha(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A solve stopped early (the clock, the gap) may return a worse plan for its alpha than
+    # a neighbour's: here alpha 1's solve returns nothing at all. Its point must show the
+    # best plan found for alpha 1's objective (alpha 0's or 2's), not the empty one.
+    import server.planning.plan_frontier as frontier
+
+    items = city(10, 3, seed=7)
+    chosen = dataclasses.replace(settings_for(items), budget_per_year=1e12)  # quick solves
+    solved = frontier.plan
+
+    def stopped_early(items_: pd.DataFrame, catalogue: object, settings: PlanSettings, **kw):  # type: ignore[no-untyped-def]
+        result = solved(items_, catalogue, settings, **kw)
+        if settings.alpha == 1.0:
+            return dataclasses.replace(result, chosen=result.chosen.iloc[0:0])
+        return result
+
+    monkeypatch.setattr(frontier, "plan", stopped_early)
+    points = equity_frontier(items, CATALOGUE, chosen, alphas=(0.0, 1.0, 2.0))
+
+    assert points[1].total_benefit > 0
+    assert points[1].total_benefit in {points[0].total_benefit, points[2].total_benefit}
+
+
 def test_a_demo_sized_city_gives_a_point_per_alpha() -> None:
     # About 140 schools and 2,000 candidate items over 5 years: the size the frontier
     # must handle on the demo (its time is measured in the report, not asserted here).
