@@ -280,6 +280,7 @@ PLAN_EXPORT_COLUMNS: tuple[Column, ...] = (
     Column("quantity", gettext_lazy("mängd"), "decimal"),
     Column("cost", gettext_lazy("kostnad (kr)"), "kronor"),
     Column("benefit", gettext_lazy("nytta"), "decimal"),
+    Column("pupil_years", gettext_lazy("viktade elevår"), "decimal"),
     Column("cumulative_spend", gettext_lazy("ackumulerat (kr)"), "kronor"),
     Column("reason", gettext_lazy("varför")),  # in words: reason_text.with_reason_text
 )
@@ -294,6 +295,7 @@ PLAN_YEAR_COLUMNS: tuple[Column, ...] = (
     Column("left_for_weighted", gettext_lazy("kvar för viktat urval (kr)"), "kronor"),
     Column("unspent", gettext_lazy("oanvänt (kr)"), "kronor"),
     Column("benefit", gettext_lazy("nytta"), "decimal"),
+    Column("pupil_years", gettext_lazy("viktade elevår"), "decimal"),
     Column("items", gettext_lazy("åtgärder"), "whole"),
     Column("safety_items", gettext_lazy("varav säkerhet"), "whole"),
     Column("unfunded_safety", gettext_lazy("säkerhetsåtgärder som inte ryms"), "whole"),

@@ -85,5 +85,54 @@ def run() -> list[Result]:
                 per="a site read",
             )
         )
+        results.extend(_frontier())
     cold()
+    return results
+
+
+def _frontier() -> list[Result]:
+    """Issue 16's goal: the equity frontier (ten plans, alpha 0..5) on the demo city in
+    under 10 s, against one joint plan of the same inputs; at the page's default budget
+    and at 60 million kr a year. Its shape is printed too."""
+    from server.planning import services
+    from server.planning.plan import plan
+    from server.planning.plan_frontier import equity_frontier
+    from server.planning.plan_inputs import plan_inputs
+    from server.planning.ranking import Weights
+    from shared.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    weights = Weights(condition=0.5, experience=0.25, equity=0.25)
+    results = []
+    for budget in (20_000_000, 60_000_000):
+        basis = services.plan_basis(
+            plan_inputs(
+                budget_per_year=budget, years=5, alpha=1.0, weights=weights, start_year=2027
+            )
+        )
+        started = time.perf_counter()
+        plan(basis.items, catalogue, basis.settings, prices=basis.ranking.prices)
+        one_s = time.perf_counter() - started
+        started = time.perf_counter()
+        points = equity_frontier(
+            basis.items, catalogue, basis.settings, prices=basis.ranking.prices
+        )
+        frontier_s = time.perf_counter() - started
+        first, last = points[0], points[-1]
+        results.append(
+            Cost(
+                f"demo city: equity frontier, {budget / 1e6:.0f} million kr a year x 5 years "
+                f"({len(basis.items):,} candidate items)",
+                frontier_s,
+                "one joint plan, alpha 1",
+                one_s,
+                f"goal < 10 s: {'met' if frontier_s < 10 else 'NOT met'}; top need quartile's "
+                f"share of spend {first.top_quartile_spend_share:.1%} at alpha 0, "
+                f"{last.top_quartile_spend_share:.1%} at alpha 5; of benefit "
+                f"{first.top_quartile_benefit_share:.1%} -> {last.top_quartile_benefit_share:.1%};"
+                f" total benefit {first.total_benefit:,.0f} -> {last.total_benefit:,.0f} "
+                "weighted pupil-years",
+                per="one plan",
+            )
+        )
     return results

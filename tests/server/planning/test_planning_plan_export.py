@@ -136,3 +136,14 @@ def test_the_ranking_csv_says_ja_and_nej_and_rounds(planner: Client, city: dict[
     assert rows["okand"]["saknar data"] == "skick, upplevelse"
     assert re.fullmatch(r"\d+(,\d)?", rows["gamla"]["prioritet"])
     assert re.fullmatch(r"\d+(,\d)?", rows["gamla"]["sannolikhet topp N (%)"])
+
+
+def test_benefit_is_given_in_weighted_pupil_years(planner: Client, city: dict[str, Any]) -> None:
+    book = workbook(planner, budget=10_000_000)
+
+    items = records(book["Åtgärdsplan"])
+    years = records(book["Per år"])
+    assert items and all(row["viktade elevår"] > 0 for row in items)
+    assert sum(row["viktade elevår"] for row in years) == pytest.approx(
+        sum(row["viktade elevår"] for row in items), rel=1e-3
+    )
