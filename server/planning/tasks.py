@@ -13,4 +13,3 @@ def recompute_rankings() -> str:
     """After data change: the pillar matrix and the default ranking with its rank
     intervals, for the current data version. Returns that version."""
     return precompute.recompute(on_done=default_ranking_compute)
-

@@ -25,6 +25,11 @@ from tests.server.planning.conftest import city, planner  # noqa: F401
 REDIS = "redis://127.0.0.1:6379/14"
 
 
+def _forget_producers() -> None:
+    app._pool = None  # type: ignore[attr-defined]
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def queue_on_redis() -> Iterator[str]:
     import redis
@@ -46,12 +51,16 @@ def queue_on_redis() -> Iterator[str]:
     }
     before = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
     app.conf.update(broker_url=REDIS, task_always_eager=False, task_default_queue=name)
+    # A producer pool made before (an in-process task in an earlier test) is for the old
+    # broker: dropped, so the next one connects to Redis.
+    _forget_producers()
     try:
         with override_settings(CACHES=caches, CELERY_TASK_ALWAYS_EAGER=False):
             precompute.forget_all()
             yield name
     finally:
         app.conf.update(**before, task_default_queue="skolmiljo")
+        _forget_producers()
         for key in client.scan_iter(f"*{name}*"):
             client.delete(key)
         client.close()

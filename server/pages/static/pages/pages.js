@@ -41,16 +41,27 @@
     window.setTimeout(poll, 1000);
   }
   // The plan's equity frontier is made on the task queue: ask for it until it is ready
-  // (or failed), then load the page again, which shows it.
+  // (or failed), then put the page's new frontier section in place of the note, leaving
+  // the rest of the page (a half-typed plan name, a download) alone.
   var frontier = document.querySelector("[data-frontier-url]");
-  if (frontier && window.fetch) {
+  if (frontier && window.fetch && window.DOMParser) {
+    var swap = function () {
+      fetch(window.location.href, {credentials: "same-origin"})
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (html) {
+          var section = document.getElementById("frontier");
+          if (!html || !section) { return; }
+          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("frontier");
+          if (fresh) { section.replaceWith(document.importNode(fresh, true)); }
+        });
+    };
     var ask = function () {
       fetch(frontier.dataset.frontierUrl, {credentials: "same-origin"})
         .then(function (r) { return r.ok || r.status === 202 ? r.json() : null; })
         .then(function (f) {
           if (!f) { return; }
           var status = Array.isArray(f) ? "ready" : f.status;
-          if (status === "ready" || status === "failed") { window.location.reload(); return; }
+          if (status === "ready" || status === "failed") { swap(); return; }
           window.setTimeout(ask, 3000);
         });
     };
