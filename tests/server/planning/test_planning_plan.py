@@ -30,38 +30,10 @@ from server.planning.plan import (
 from server.planning.ranking import Weights
 from shared.catalogue import load_catalogue
 from shared.grades import SEVERITY, Grade
+from tests.server.planning.plan_rows import frame, item
 
 CATALOGUE = load_catalogue()
 CODES = ("roof", "fire_safety", "furniture", "toilets", "play_equipment", "seating")
-
-
-def item(
-    site: str = "S1",
-    element: str = "roof",
-    location: str = "Hus A",
-    *,
-    grade: str = "C",
-    urgency: float = np.nan,
-    quantity: float = 100,
-    pupils: float = 200,
-    experience_need: float = np.nan,
-    equity_need: float = np.nan,
-) -> dict[str, Any]:
-    return {
-        "site": site,
-        "element": element,
-        "location": location,
-        "grade": grade,
-        "urgency": urgency,
-        "quantity": quantity,
-        "pupils": pupils,
-        "experience_need": experience_need,
-        "equity_need": equity_need,
-    }
-
-
-def frame(*rows: dict[str, Any]) -> pd.DataFrame:
-    return pd.DataFrame(list(rows), columns=list(ITEM_COLUMNS))
 
 
 def setup(budget: float = 1_000_000, **changes: Any) -> PlanSettings:

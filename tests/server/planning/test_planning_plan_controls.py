@@ -17,40 +17,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.planning.plan import ITEM_COLUMNS, PlanSettings, greedy_plan, plan
+from server.planning.plan import PlanSettings, greedy_plan, plan
 from server.planning.plan_settings import CostOverride, Exclusion, Pin
 from shared.catalogue import load_catalogue
+from tests.server.planning.plan_rows import frame, item
 
 CATALOGUE = load_catalogue()
 METHODS = ("joint", "yearly", "greedy")
 KEY = ["site", "element", "location"]
-
-
-def item(
-    site: str = "S1",
-    element: str = "roof",
-    location: str = "Hus A",
-    *,
-    grade: str = "C",
-    urgency: float = np.nan,
-    quantity: float = 100,
-    pupils: float = 200,
-) -> dict[str, Any]:
-    return {
-        "site": site,
-        "element": element,
-        "location": location,
-        "grade": grade,
-        "urgency": urgency,
-        "quantity": quantity,
-        "pupils": pupils,
-        "experience_need": np.nan,
-        "equity_need": np.nan,
-    }
-
-
-def frame(*rows: dict[str, Any]) -> pd.DataFrame:
-    return pd.DataFrame(list(rows), columns=list(ITEM_COLUMNS))
 
 
 def run(items: pd.DataFrame, method: str, budget: float = 100_000, **changes: Any) -> Any:

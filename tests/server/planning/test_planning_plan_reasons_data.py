@@ -31,33 +31,10 @@ from server.planning.plan_settings import (
     Pin,
 )
 from shared.catalogue import load_catalogue
+from tests.server.planning.plan_rows import item
 
 CATALOGUE = load_catalogue()
 METHODS = ("joint", "yearly", "greedy")
-
-
-def item(
-    site: str,
-    element: str = "roof",
-    location: str = "Hus A",
-    *,
-    grade: str = "C",
-    urgency: float = np.nan,
-    quantity: float = 100,
-    pupils: float = 200,
-    equity_need: float = np.nan,
-) -> dict[str, Any]:
-    return {
-        "site": site,
-        "element": element,
-        "location": location,
-        "grade": grade,
-        "urgency": urgency,
-        "quantity": quantity,
-        "pupils": pupils,
-        "experience_need": np.nan,
-        "equity_need": equity_need,
-    }
 
 
 def run(items: pd.DataFrame, method: str, budget: float, **changes: Any) -> Any:
