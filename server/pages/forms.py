@@ -172,7 +172,16 @@ class PlanForm(RankingForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if cleaned.get("floor") is not None and cleaned.get("method") in ("yearly", "greedy"):
+        yearly = cleaned.get("method") in ("yearly", "greedy")
+        if cleaned.get("mobilisation") is not None and yearly:
+            self.add_error(
+                "mobilisation",
+                _(
+                    "Etableringskostnaden räknas bara med metoden exakt över alla år: välj "
+                    "den metoden eller töm fältet."
+                ),
+            )
+        if cleaned.get("floor") is not None and yearly:
             self.add_error(
                 "floor",
                 _(

@@ -333,6 +333,8 @@ COMPARE_INPUT_LABELS = {
     "mobilisation_per_school_year": gettext_lazy("Etableringskostnad per skola och år (kr)"),
     "budget_rollover": gettext_lazy("Oanvänd budget flyttas till nästa år"),
     "horizon_years": gettext_lazy("Utvärderingshorisont (år)"),
+    "floor": gettext_lazy("Golv för största behov (%)"),
+    "controls": gettext_lazy("Planerarens styrning"),
 }
 
 
@@ -341,6 +343,8 @@ def _input_shown(name: str, value: object) -> object:
         return _("alla")
     if name == "method" and value is not None:
         return services.METHOD_NAMES.get(str(value), value)
+    if name == "budget_rollover" and isinstance(value, bool):
+        return _("ja") if value else _("nej")
     if name == "equity_floor" and isinstance(value, int | float):
         return pgettext("a percentage", "%(n)s %%") % {"n": number_format(100 * value, 0)}
     return "–" if value is None else value

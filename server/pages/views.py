@@ -218,6 +218,7 @@ def plan_page(request: HttpRequest) -> HttpResponse:
         context.update(
             view=view,
             equity_chart=mark_safe(view.equity_chart),  # numbers and escaped labels only
+            floor_text=services.floor_text(view.payload.get("floor")),
             query=query,
             synthetic=view.payload["synthetic"],
             price_notes=price_notes(view.payload["assumptions"]),

@@ -69,7 +69,9 @@ def equity_report(
     sites = site_quartiles(items)
     if planned is None:
         planned = plan(items, catalogue, settings, prices=prices)
-    without = plan(items, catalogue, dataclasses.replace(settings, alpha=0.0), prices=prices)
+    without = plan(
+        items, catalogue, dataclasses.replace(settings, alpha=0.0, equity_floor=None), prices=prices
+    )
     rows = [*QUARTILES, *(["unknown"] if (sites["quartile"] == "unknown").any() else [])]
     grouped = sites.groupby("quartile")["need"]
     report = pd.DataFrame({"quartile": rows})

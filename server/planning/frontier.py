@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.cache import cache
@@ -27,8 +27,12 @@ log = logging.getLogger(__name__)
 
 KEY_PREFIX = "plan-frontier:v1"
 CACHE_SECONDS = 24 * 3600
-# A queued frontier no worker has started in this long is queued again.
+# A queued or running frontier no worker has finished in this long is queued again (a
+# worker that died); a failed one is tried again after FAILED_SECONDS.
 QUEUED_SECONDS = 600
+FAILED_SECONDS = 60
+# Made while the ranking was still the previous data's: asked for again after this long.
+STALE_RETRY_SECONDS = 15
 
 
 def frontier_inputs(inputs: PlanInputs) -> PlanInputs:
@@ -73,26 +77,40 @@ def frontier_request(inputs: PlanInputs) -> dict[str, Any]:
 
 
 def _stale(state: dict[str, Any]) -> bool:
-    if state.get("status") != "queued":
+    status = state.get("status")
+    if status not in ("queued", "running", "failed"):
         return False
     try:
-        queued_at = datetime.fromisoformat(str(state.get("queued_at")))
+        since = datetime.fromisoformat(str(state.get("queued_at")))
     except ValueError:
         return True
-    return (timezone.now() - queued_at).total_seconds() > QUEUED_SECONDS
+    limit = FAILED_SECONDS if status == "failed" else QUEUED_SECONDS
+    return (timezone.now() - since).total_seconds() > limit
 
 
 def frontier_compute(inputs: PlanInputs, key: str) -> dict[str, Any]:
     """Solve the plan of `inputs` for each alpha and keep the points under `key`."""
     from server.planning import services  # services reads this module's state
 
+    started = timezone.now().isoformat()
+
     def progress(done: int, total: int) -> None:
-        state = {"status": "running", "points": None, "progress": round(done / total, 2)}
+        state = {
+            "status": "running",
+            "points": None,
+            "progress": round(done / total, 2),
+            "queued_at": started,
+        }
         cache.set(key, state, CACHE_SECONDS)
 
     progress(0, 1)
     try:
         basis = services.plan_basis({**inputs, "alpha": 0.0})
+        if basis.ranking.stale:  # the previous data's numbers: not this version's frontier
+            retry = timezone.now() - timedelta(seconds=QUEUED_SECONDS - STALE_RETRY_SECONDS)
+            state = {"status": "queued", "points": None, "queued_at": retry.isoformat()}
+            cache.set(key, state, CACHE_SECONDS)
+            return state
         points = equity_frontier(
             basis.items,
             load_catalogue(),
@@ -102,7 +120,7 @@ def frontier_compute(inputs: PlanInputs, key: str) -> dict[str, Any]:
         )
     except Exception as exc:
         log.exception("plan.frontier_failed")
-        state = {"status": "failed", "points": None, "error": str(exc)[:300]}
+        state = {"status": "failed", "points": None, "error": str(exc)[:300], "queued_at": started}
     else:
         state = {
             "status": "ready",

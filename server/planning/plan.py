@@ -380,6 +380,7 @@ def _joint_plan(
                 budget,
                 settings,
                 why="more severe urgency-1 items, or with more pupils, used the",
+                setup=mobilisation,
             )
         )
         mobilised = int(solve.mobilised[k].sum()) * mobilisation if solve.mobilised.size else 0
@@ -597,18 +598,32 @@ def _unfunded_rows(
     budget: int,
     settings: PlanSettings,
     why: str = "urgency-1 items with more benefit per krona used the",
+    setup: int = 0,
 ) -> pd.DataFrame:
+    """`setup`: the school's mobilisation in öre (joint plan), which an item alone at its
+    school pays too: an item is over budget when the two exceed a year's budget."""
     year_no = settings.start_year + k
     last_year = k == settings.years - 1
     rows = _rows(prepared, year, k, unfunded, settings)
     reasons, codes, data = [], [], []
     for cost, cost_ore in zip(rows["cost"].tolist(), year.cost_ore[unfunded].tolist(), strict=True):
-        if cost_ore > budget:
+        if cost_ore + setup > budget:
+            # The mobilisation named only where it is what puts the item over the budget.
+            named = setup if cost_ore <= budget else 0
+            with_setup = cost + named / ORE_PER_SEK
             reasons.append(
-                f"costs {cost:,.0f} SEK, more than a whole year's budget: needs a separate decision"
+                f"costs {with_setup:,.0f} SEK"
+                + (f" with the school's mobilisation ({named / ORE_PER_SEK:,.0f})" if named else "")
+                + ", more than a whole year's budget: needs a separate decision"
             )
             codes.append("over_budget")
-            data.append({"cost": float(cost), "budget": budget / ORE_PER_SEK})
+            data.append(
+                {
+                    "cost": float(with_setup),
+                    "budget": budget / ORE_PER_SEK,
+                    "mobilisation": named / ORE_PER_SEK,
+                }
+            )
             continue
         if last_year:
             reasons.append(f"does not fit the {year_no} budget, the last year of the plan")

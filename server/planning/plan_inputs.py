@@ -85,9 +85,22 @@ def inputs_weights(inputs: Mapping[str, Any]) -> Weights:
 def plan_settings(inputs: Mapping[str, Any], **changes: Any) -> PlanSettings:
     """The plan's settings from its inputs (`changes` replace any, e.g. alpha); a value
     the plan refuses is a 422 naming the field."""
+    if inputs.get("mobilisation") is not None and inputs.get("method") in ("yearly", "greedy"):
+        message = "mobilisation is a cost of the joint plan's projects: use method joint"
+        raise InvalidInput(
+            f"The plan cannot be made: {message}",
+            [ErrorDetail(field="mobilisation", message=message)],
+        )
+    try:
+        return PlanSettings(**{**_arguments(inputs), **changes})
+    except ValueError as exc:  # a control's own check (a location without an element) too
+        raise plan_refused(exc) from None
+
+
+def _arguments(inputs: Mapping[str, Any]) -> dict[str, Any]:
     mobilisation = inputs.get("mobilisation")
     floor = inputs.get("floor")
-    arguments: dict[str, Any] = {
+    return {
         "budget_per_year": inputs["budget_per_year"],
         "start_year": inputs["start_year"],
         "years": inputs["years"],
@@ -122,11 +135,6 @@ def plan_settings(inputs: Mapping[str, Any], **changes: Any) -> PlanSettings:
             for o in inputs.get("overrides") or ()
         ),
     }
-    arguments.update(changes)
-    try:
-        return PlanSettings(**arguments)
-    except ValueError as exc:
-        raise plan_refused(exc) from None
 
 
 def plan_refused(exc: ValueError) -> InvalidInput:

@@ -309,7 +309,9 @@ def resolve_controls(frame: pd.DataFrame, safety: np.ndarray, settings: PlanSett
     to 2028 with its roof pinned to 2027 does the roof in 2027; a school excluded but one
     of its items pinned does that item); two of equal specificity that disagree raise
     ValueError, as do a control that matches no item and an exclusion that would drop an
-    urgency-1 item (safety work is never left out).
+    urgency-1 item (safety work is never left out). A school's or an element's pin or
+    exclusion leaves its urgency-1 items alone: they stay first in line, and only a pin of
+    that one item moves one.
     """
     n = len(frame)
     site = frame["site"].astype(str).to_numpy()
@@ -327,11 +329,14 @@ def resolve_controls(frame: pd.DataFrame, safety: np.ndarray, settings: PlanSett
     ]
     for kind, control, value in decisions:
         hit = _matches(site, element, location, control)
-        report.append(_control_row(kind, control, int(hit.sum())))
         if not hit.any():
+            report.append(_control_row(kind, control, 0))
             unmatched.append(f"{kind}: no open item at {control.target}")
             continue
         at = _level(control)
+        if at < 2:  # safety work is not swept into a project's year, nor left out with it
+            hit = hit & ~safety
+        report.append(_control_row(kind, control, int(hit.sum())))
         clash = hit & (level == at) & (decision != value)
         if clash.any():
             conflicts.append(control.target)

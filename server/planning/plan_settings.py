@@ -97,7 +97,7 @@ CHOSEN_REASON_KEYS: Final[tuple[str, ...]] = (
 )
 """Keys of a chosen row's `reason_data`, always present (None when unknown)."""
 UNFUNDED_REASON_KEYS: Final[dict[str, tuple[str, ...]]] = {
-    "over_budget": ("cost", "budget"),
+    "over_budget": ("cost", "budget", "mobilisation"),
     "no_room": ("year", "last_year"),
 }
 

@@ -193,6 +193,16 @@ def _safety_late(row: Row, data: Row) -> str:
 
 
 def _over_budget(row: Row, data: Row) -> str:
+    if data.get("mobilisation"):
+        text = _(
+            "Kostar %(cost)s kr med skolans etableringskostnad (%(setup)s kr), mer än en hel "
+            "årsbudget (%(budget)s kr): kräver ett eget beslut."
+        )
+        return text % {
+            "cost": _whole(data.get("cost") or 0),
+            "setup": _whole(data.get("mobilisation") or 0),
+            "budget": _whole(data.get("budget") or 0),
+        }
     text = _("Kostar %(cost)s kr, mer än en hel årsbudget (%(budget)s kr): kräver ett eget beslut.")
     return text % {
         "cost": _whole(data.get("cost") or row.get("cost") or 0),

@@ -287,7 +287,11 @@ class SavedPlanDetailOut(SavedPlanOut):
 class PlanComparisonOut(Schema):
     a: SavedPlanOut
     b: SavedPlanOut
+    inputs: list[dict[str, Any]] = Field(
+        description="Both plans' inputs (name, a, b, differs), the floor and controls included."
+    )
     years: list[dict[str, Any]] = Field(description="Spent and benefit per year, side by side.")
+    schools: list[dict[str, Any]] = Field(description="Spend per school in each plan.")
     only_in_a: list[dict[str, Any]]
     only_in_b: list[dict[str, Any]]
 

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 import pandas as pd
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -453,11 +454,65 @@ def plan_export_assumptions(
         elif key == "method":
             value = str(METHOD_NAMES.get(str(value), value))
         rows[label] = value
+    rows.update(plan_control_rows(payload))
     rows[_("Datum för data")] = payload["data_date"] or _("inga inventeringar")
     rows[_("Syntetiska data")] = (
         _("ja: demodata, beskriver inte verkliga skolor") if payload["synthetic"] else _("nej")
     )
     rows[_("Exporterad")] = timezone.now().isoformat(timespec="minutes")
+    return rows
+
+
+def floor_text(floor: object) -> str | None:
+    """The equity floor's outcome in the active language, or None without a floor."""
+    if not isinstance(floor, dict) or floor.get("share") is None:
+        return None
+    share = round(100 * float(floor["share"]))
+    if floor.get("status") == "met":
+        reached = number_format(100 * float(floor.get("reached") or 0), 1)
+        return _(
+            "Golvet hölls: %(reached)s %% av utgifterna går till fjärdedelen av eleverna med "
+            "störst behov (golv %(share)s %%)."
+        ) % {"reached": reached, "share": share}
+    return _(
+        "Golvet på %(share)s %% kunde inte hållas, så planen gjordes utan det; det som redan "
+        "måste göras (säkerhet, låsta åtgärder) räcker inte dit."
+    ) % {"share": share}
+
+
+_CONTROL_KINDS = {
+    "pin": gettext_lazy("låst till år"),
+    "exclusion": gettext_lazy("utesluten"),
+    "override": gettext_lazy("egen kostnad"),
+}
+
+
+def plan_control_rows(payload: dict[str, object]) -> dict[str, object]:
+    """The floor and the planner's pins, exclusions and overrides, as assumption rows."""
+    rows: dict[str, object] = {}
+    floor = payload.get("floor")
+    text = floor_text(floor)
+    if text is not None:
+        rows[_("Golv för största behov (%)")] = round(100 * float(floor["share"]))  # type: ignore[index]
+        rows[_("Golvet")] = text
+    controls = payload.get("controls") or []
+    if controls:
+        rows[_("Planerarens styrning")] = "; ".join(
+            " ".join(
+                str(part)
+                for part in (
+                    _CONTROL_KINDS.get(str(c.get("kind")), c.get("kind")),
+                    c.get("year") if c.get("kind") == "pin" else None,
+                    c.get("site"),
+                    _element_name(c["element"]) if c.get("element") else None,
+                    c.get("location") or None,
+                    f"{c['cost_sek']:.0f} kr" if c.get("cost_sek") is not None else None,
+                    _("(%(n)s åtgärder)") % {"n": c.get("items")},
+                )
+                if part is not None
+            )
+            for c in controls  # type: ignore[attr-defined]
+        )
     return rows
 
 
@@ -528,6 +583,11 @@ PLAN_INPUTS: tuple[tuple[str, str], ...] = (
     ("school_form", ""),
     ("price_year", "price_year"),
     ("method", "method"),
+    ("floor", ""),
+    ("mobilisation_per_school_year", "mobilisation_per_school_year"),
+    ("budget_rollover", "budget_rollover"),
+    ("horizon_years", "horizon_years"),
+    ("controls", ""),
 )
 """A plan's inputs, by their name in `SavedPlan.inputs` and in its result's assumptions
 (the inputs of a plan saved by the API or the page may lack some; the assumptions hold
@@ -545,8 +605,18 @@ def _plan_inputs(saved: SavedPlan) -> dict[str, object]:
             value = weights[name]
         if value is None:
             value = inputs.get(name)
+        if name == "controls":
+            value = _controls_summary(inputs)
         found[name] = value if value != "" else None
     return found
+
+
+def _controls_summary(inputs: dict[str, object]) -> str | None:
+    """How many pins, exclusions and own costs a plan was made with (None: none)."""
+    counts = {kind: len(inputs.get(kind) or []) for kind in ("pins", "exclusions", "overrides")}  # type: ignore[arg-type]
+    if not any(counts.values()):
+        return None
+    return _("%(pins)s låsta, %(exclusions)s uteslutna, %(overrides)s egna kostnader") % counts
 
 
 def _spend_per_site(saved: SavedPlan) -> dict[str, tuple[str, float]]:
@@ -580,6 +650,9 @@ def saved_plans_compare(*, a: SavedPlan, b: SavedPlan) -> dict[str, object]:
             "spent_b": years_b.get(year, {}).get("spent"),
             "benefit_a": years_a.get(year, {}).get("benefit"),
             "benefit_b": years_b.get(year, {}).get("benefit"),
+            # Plans saved before weighted pupil-years have none: shown as "–".
+            "pupil_years_a": years_a.get(year, {}).get("pupil_years"),
+            "pupil_years_b": years_b.get(year, {}).get("pupil_years"),
         }
         for year in sorted(set(years_a) | set(years_b))
     ]

@@ -332,3 +332,15 @@ def test_a_floor_with_a_yearly_method_says_what_to_change(
     assert response.status_code == 400
     html = response.content.decode()
     assert "bara att hålla med metoden exakt över alla år" in html
+    mobilised = planner.get(
+        "/plan/", {"budget": 2_000_000, "years": 2, "method": "greedy", "mobilisation": 1}
+    )
+    assert mobilised.status_code == 400
+    assert "räknas bara med metoden exakt över alla år" in mobilised.content.decode()
+
+
+def test_the_page_says_whether_the_floor_held(planner: Client, city: dict[str, Any]) -> None:
+    html = page(planner, budget=2_000_000, years=2, floor=100)
+
+    floor = section(html, '<p class="floor"', "</p>")
+    assert "Golvet på 100 % kunde inte hållas, så planen gjordes utan det" in floor

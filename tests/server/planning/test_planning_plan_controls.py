@@ -166,7 +166,7 @@ def test_it_keeps_a_school_exclusion_but_funds_the_item_pinned_inside_it(method:
             "override: no open item at site S1 element roof location 'Hus Z'",
         ),
         (
-            {"exclusions": (Exclusion("S3"),)},
+            {"exclusions": (Exclusion("S3", "fire_safety", "Hus A"),)},
             "exclusion: urgency-1 \\(safety\\) items cannot be excluded: "
             "site S3 element fire_safety location 'Hus A'",
         ),
@@ -183,6 +183,21 @@ def test_it_refuses_controls_that_name_nothing_or_drop_safety_work(
     for method in METHODS:
         with pytest.raises(ValueError, match=f"^{message}"):
             run(items, method, **changes)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_schools_pin_or_exclusion_leaves_its_safety_work_first(method: str) -> None:
+    items = frame(item("S3", "fire_safety", urgency=1), item("S3", "furniture"))
+
+    pinned = run(items, method, budget=10_000_000, pins=(Pin("S3", 2029),))
+    excluded = run(items, method, budget=10_000_000, exclusions=(Exclusion("S3"),))
+
+    assert year_of(pinned) == {
+        ("S3", "fire_safety", "Hus A"): 2027,
+        ("S3", "furniture", "Hus A"): 2029,
+    }
+    assert year_of(excluded) == {("S3", "fire_safety", "Hus A"): 2027}
+    assert [c["items"] for c in excluded.controls] == [1]
 
 
 @pytest.mark.parametrize(

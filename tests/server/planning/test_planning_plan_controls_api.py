@@ -73,6 +73,8 @@ def test_an_overridden_cost_is_the_cost_used(planner: Client, city: dict[str, An
     [
         ({"pins": [{"site": "nowhere", "year": 2027}]}, "pins"),
         ({"pins": [{"site": "gamla", "year": 2040}]}, "pins"),
+        ({"pins": [{"site": "gamla", "location": "", "year": 2027}]}, "pins"),
+        ({"exclusions": [{"site": "gamla", "location": ""}]}, "exclusions"),
         ({"exclusions": [{"site": "gamla", "element": "no_such_element"}]}, "exclusions"),
         (
             {"overrides": [{"site": "gamla", "element": "roof", "location": "", "cost_sek": -1}]},
@@ -82,6 +84,7 @@ def test_an_overridden_cost_is_the_cost_used(planner: Client, city: dict[str, An
         ({"floor": 101}, "floor"),
         ({"mobilisation": -1}, "mobilisation"),
         ({"method": "fastest"}, "method"),
+        ({"method": "yearly", "mobilisation": 10_000}, "mobilisation"),
     ],
 )
 def test_a_control_it_cannot_honour_is_refused_by_name(
@@ -96,7 +99,9 @@ def test_a_control_it_cannot_honour_is_refused_by_name(
 
 
 def test_excluding_a_safety_item_is_refused(planner: Client, city: dict[str, Any]) -> None:
-    response = post(planner, exclusions=[{"site": "gamla", "element": safety_element()}])
+    item = {"site": "gamla", "element": safety_element(), "location": ""}
+
+    response = post(planner, exclusions=[item])
 
     assert response.status_code == 422
     assert response.json()["details"][0]["field"] == "exclusions"
@@ -193,3 +198,65 @@ def test_a_worker_finds_the_frontier_task() -> None:
     app.loader.import_default_modules()  # what `celery -A server worker` does at start
 
     assert {"planning.plan_frontier", "planning.recompute_rankings"} <= set(app.tasks)
+
+
+def test_a_failed_frontier_is_tried_again_after_a_minute(
+    planner: Client, city: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from server.planning import frontier
+
+    cache.clear()
+    monkeypatch.setattr(frontier, "equity_frontier", lambda *a, **k: 1 / 0)
+    failed = planner.get("/api/v1/plan/frontier", BASE).json()
+    monkeypatch.undo()
+    kept = planner.get("/api/v1/plan/frontier", BASE).json()
+    monkeypatch.setattr(frontier, "FAILED_SECONDS", -1)  # the minute has passed
+
+    again = planner.get("/api/v1/plan/frontier", BASE).json()
+
+    assert failed["status"] == kept["status"] == "failed"
+    assert again["status"] == "ready" and len(again["points"]) == len(ALPHAS)
+
+
+def test_a_frontier_made_on_the_previous_datas_ranking_is_not_kept(
+    planner: Client, city: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dataclasses
+
+    from server.planning import services
+
+    cache.clear()
+    basis = services.plan_basis
+    monkeypatch.setattr(
+        services,
+        "plan_basis",
+        lambda inputs: dataclasses.replace(
+            basis(inputs), ranking=dataclasses.replace(basis(inputs).ranking, stale=True)
+        ),
+    )
+
+    state = planner.get("/api/v1/plan/frontier", BASE).json()
+
+    assert state["status"] == "queued" and state["points"] is None
+
+
+def test_compare_shows_the_floor_and_the_controls_a_saved_plan_was_made_with(
+    planner: Client, city: dict[str, Any]
+) -> None:
+    item = an_ordinary_item(planner)
+    pin = {"site": "gamla", "element": item["element"], "location": "", "year": 2029}
+    saved = [
+        planner.post(
+            "/api/v1/plans",
+            {"name": name, "params": {**BASE, **params}},
+            content_type="application/json",
+        ).json()["id"]
+        for name, params in (("A", {"floor": 20, "pins": [pin]}), ("B", {}))
+    ]
+
+    body = planner.get("/api/v1/plans/compare", {"a": saved[0], "b": saved[1]}).json()
+
+    rows = {row["name"]: row for row in body["inputs"]}
+    assert (rows["floor"]["a"], rows["floor"]["b"], rows["floor"]["differs"]) == (20, None, True)
+    assert rows["controls"]["a"].startswith("1 ") and rows["controls"]["b"] is None
+    assert body["schools"]

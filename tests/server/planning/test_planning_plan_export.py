@@ -147,3 +147,13 @@ def test_benefit_is_given_in_weighted_pupil_years(planner: Client, city: dict[st
     assert sum(row["viktade elevår"] for row in years) == pytest.approx(
         sum(row["viktade elevår"] for row in items), rel=1e-3
     )
+
+
+def test_the_assumptions_hold_the_floor_and_the_planners_controls(
+    planner: Client, city: dict[str, Any]
+) -> None:
+    book = workbook(planner, floor=30, budget=10_000_000)
+
+    rows = dict(book["Antaganden"][1:])
+    assert rows["Golv för största behov (%)"] == 30
+    assert rows["Golvet"].startswith(("Golvet hölls", "Golvet på 30 % kunde inte hållas"))

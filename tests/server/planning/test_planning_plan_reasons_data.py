@@ -21,6 +21,7 @@ from server.planning.plan import (
     ITEM_COLUMNS,
     UNFUNDED_COLUMNS,
     PlanSettings,
+    costed_items,
     greedy_plan,
     plan,
 )
@@ -31,7 +32,7 @@ from server.planning.plan_settings import (
     Pin,
 )
 from shared.catalogue import load_catalogue
-from tests.server.planning.plan_rows import item
+from tests.server.planning.plan_rows import frame, item
 
 CATALOGUE = load_catalogue()
 METHODS = ("joint", "yearly", "greedy")
@@ -86,7 +87,11 @@ def test_every_row_carries_a_code_and_its_numbers(method: str) -> None:
         json.dumps(data)
     over = result.unfunded_safety[result.unfunded_safety["site"] == "S3"]
     assert over["reason_code"].tolist() == ["over_budget", "over_budget"]
-    assert over["reason_data"].iloc[0] == {"cost": 2_500_000.0, "budget": 100_000.0}
+    assert over["reason_data"].iloc[0] == {
+        "cost": 2_500_000.0,
+        "budget": 100_000.0,
+        "mobilisation": 0.0,
+    }
     no_room = result.unfunded_safety[result.unfunded_safety["site"] == "S2"]
     assert no_room["reason_code"].tolist() == ["no_room"]
     assert no_room["reason_data"].iloc[0] == {"year": 2027, "last_year": False}
@@ -210,3 +215,24 @@ def test_every_row_has_a_documented_code_and_keys(
         assert tuple(data) == UNFUNDED_REASON_KEYS[code]
         if code == "no_room":
             assert data["last_year"] == (year == 2027 + years - 1)
+
+
+def test_a_safety_item_its_schools_mobilisation_puts_over_the_budget_says_so() -> None:
+    # 2 m2 of fire safety in D costs less than the budget, but not with the 50,000 kr a
+    # school's project costs to start: no year can fund it, and "next year" would be untrue.
+    items = frame(item("S1", "fire_safety", grade="D", urgency=1, quantity=2))
+    cost = float(
+        costed_items(items, CATALOGUE, PlanSettings(budget_per_year=1, start_year=2027))[
+            "cost"
+        ].iloc[0]
+    )
+    budget = cost + 10_000
+    result = run(items, "joint", budget, mobilisation_sek=50_000)
+
+    assert result.chosen.empty
+    assert set(result.unfunded_safety["reason_code"]) == {"over_budget"}
+    assert result.unfunded_safety["reason_data"].iloc[0] == {
+        "cost": pytest.approx(cost + 50_000),
+        "budget": budget,
+        "mobilisation": 50_000.0,
+    }
