@@ -60,7 +60,7 @@ def run() -> list[Result]:
     items = synthetic_city(SITES)
     backlog = costed_items(items, catalogue, PlanSettings(budget_per_year=1, start_year=2027))
     budget = round(backlog["cost"].sum() / 10)  # a tenth of the backlog a year
-    settings = PlanSettings(budget_per_year=budget, start_year=2027, years=YEARS)
+    settings = PlanSettings(budget_per_year=budget, start_year=2027, years=YEARS, method="yearly")
 
     started = time.perf_counter()
     result = plan(items, catalogue, settings)

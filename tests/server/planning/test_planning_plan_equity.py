@@ -269,3 +269,23 @@ def test_the_floor_holds_or_is_reported_infeasible(
         assert result.floor["reason"] is None
     else:
         assert result.floor["reason"]
+
+
+def test_its_reference_plan_drops_equity_and_the_floor_and_takes_less_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import server.planning.equity as equity
+
+    asked: list[PlanSettings] = []
+
+    def recorded(items: pd.DataFrame, catalogue: Any, chosen: PlanSettings, **kw: Any) -> Any:
+        asked.append(chosen)
+        return plan(items, catalogue, chosen, **kw)
+
+    monkeypatch.setattr(equity, "plan", recorded)
+    given = dataclasses.replace(SETTINGS, method="joint", time_limit_s=10.0, equity_floor=0.1)
+    equity_report(ITEMS, CATALOGUE, given, planned=plan(ITEMS, CATALOGUE, given))
+
+    [reference] = asked
+    assert (reference.alpha, reference.equity_floor) == (0.0, None)
+    assert reference.time_limit_s == equity.REFERENCE_TIME_LIMIT_S < given.time_limit_s
