@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group, User
 
 from server.core.roles import PLANNER
 from server.inspections.services import Source, inspections_push
+from server.planning.plan_frontier import FRONTIER_ALPHAS
 from tests.server.factories import make_site, make_unit
 from tests.server.inspections.conftest import inspection_json, make_inspector
 
@@ -73,17 +74,14 @@ def _sign_in(page: Any, base: str, then: str) -> None:
 def test_it_shows_the_unfunded_safety_items_the_projects_and_the_equity_frontier(
     live_server: Any, page: Any, page_log: Any, screenshot_dir: Path
 ) -> None:
-    # Imported here: until the core's frontier lands this test fails, and only this one.
-    from server.planning.plan_frontier import FRONTIER_ALPHAS
-
     _city()
     base = live_server.url
     plan = f"/plan/?budget={BUDGET}&years=2&start_year=2027&alpha=1&tiles=0"
 
     _sign_in(page, base, plan)
 
-    # The frontier may still be on the task queue: the page loads itself again when it
-    # is made. No frontier at all means the payload lacks it (issue 16's API part).
+    # The frontier may still be on the task queue: the page's script puts the chart in
+    # place when it is made.
     assert page.locator("#frontier").count() == 1, "the plan's payload has no equity_frontier"
     page.wait_for_selector("#frontier svg.scatter-chart", timeout=60_000)
 

@@ -1,7 +1,7 @@
 """Why a plan funds an item, or cannot, in plain words in the active language.
 
 The planning core gives each chosen and unfunded row a `reason_code` and its numbers
-(`reason_data`, see /work/notes/plan16.md and `plan_settings.CHOSEN_COLUMNS`); this turns
+(`reason_data`, keys in `plan_settings.CHOSEN_REASON_KEYS`); this turns
 them into a sentence for the pages and the exports: Swedish source strings, English from
 the .po file, numbers formatted for the language, elements by their catalogue name. A row
 saved before the codes existed keeps the English `reason` it was saved with."""

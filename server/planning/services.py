@@ -343,11 +343,11 @@ PLAN_EQUITY_COLUMNS: tuple[Column, ...] = (
 
 def plan_export_tables(payload: dict[str, object]) -> dict[str, pd.DataFrame]:
     """The plan's sheets, names and headers in the active language: the funded items (the
-    CSV is this one), per year, the unfunded safety items and the equity report."""
-    years = plan_report.years_with_split(payload["years"])  # type: ignore[arg-type]
+    CSV is this one), per year (with the safety split `plan_payload` adds), the unfunded
+    safety items and the equity report."""
     return {
         _("Åtgärdsplan"): export_frame(with_reason_text(payload["items"]), PLAN_EXPORT_COLUMNS),  # type: ignore[arg-type]
-        _("Per år"): export_frame(years, PLAN_YEAR_COLUMNS),
+        _("Per år"): export_frame(payload["years"], PLAN_YEAR_COLUMNS),  # type: ignore[arg-type]
         _("Ej finansierad säkerhet"): export_frame(
             plan_report.unfunded_safety_items(payload), PLAN_UNFUNDED_COLUMNS
         ),
